@@ -1,0 +1,35 @@
+// RSASSA-PSS with SHA-2 and MGF1 of the same hash, salt as long as the hash (RFC 7518 section 3.5).
+import { constants, sign, verify } from 'node:crypto'
+import { decodeBase64url } from '../internal/base64url.js'
+import { signingBytes, type SignatureFamilyModule } from './signer.js'
+
+const SALT_BYTES = { sha256: 32, sha384: 48, sha512: 64 } as const
+
+export const rsaPss: SignatureFamilyModule = {
+  createSign(alg, key) {
+    const hash = alg.hash!
+    const options = {
+      key,
+      padding: constants.RSA_PKCS1_PSS_PADDING,
+      saltLength: SALT_BYTES[hash],
+    }
+    return (input) => sign(hash, signingBytes(input), options).toString('base64url')
+  },
+  createVerify(alg, key) {
+    const hash = alg.hash!
+    const options = {
+      key,
+      padding: constants.RSA_PKCS1_PSS_PADDING,
+      saltLength: SALT_BYTES[hash],
+    }
+    return (input, signature) => {
+      const bytes = decodeBase64url(signature)
+      if (bytes === undefined) return false
+      try {
+        return verify(hash, signingBytes(input), options, bytes)
+      } catch {
+        return false
+      }
+    }
+  },
+}

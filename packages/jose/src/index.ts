@@ -1,0 +1,19 @@
+/**
+ * `@tessera/jose`: JWS, JWT and JWK on node:crypto alone, shaped like python-jose.
+ *
+ * @packageDocumentation
+ */
+import * as jwt from './jwt/index.js'
+import * as jws from './jws/index.js'
+import * as jwk from './jwk/index.js'
+import * as errors from './errors.js'
+
+export { jwt, jws, jwk, errors }
+export { Key } from './keys/key.js'
+export { KeySet } from './keys/key-set.js'
+export { SIGNATURE_ALGORITHMS } from './algorithms/registry.js'
+export type { KeyInput } from './keys/import.js'
+export type { JWK, JWKS } from './keys/jwk-types.js'
+export type { Limits } from './internal/limits.js'
+export type { SignatureAlgorithmName } from './algorithms/registry.js'
+export type { JOSEErrorCode } from './errors.js'

@@ -1,0 +1,60 @@
+// The caller's allow-list. Verification looks the token's `alg` up here first; the header never
+// chooses anything the caller did not name.
+import { getSignatureAlgorithm, type SignatureAlgorithm } from '../algorithms/registry.js'
+import { Key } from '../keys/key.js'
+import type { KeySet } from '../keys/key-set.js'
+import { JWSAlgorithmError } from '../errors.js'
+
+/** The algorithms a caller accepts, by name. */
+export type AllowedAlgorithms = ReadonlyMap<string, SignatureAlgorithm>
+
+/**
+ * Turns `algorithms` (a name or a list) into the allow-list. When it is absent, the key's own `alg`
+ * is used (for a set: the `alg` of every key, which must all have one). `none` is never allowed.
+ */
+export function resolveAllowed(algorithms: unknown, key: Key | KeySet): AllowedAlgorithms {
+  const names = algorithms === undefined ? algorithmsFromKey(key) : algorithms
+  const list = typeof names === 'string' ? [names] : names
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new JWSAlgorithmError('algorithms must name at least one algorithm')
+  }
+  const allowed = new Map<string, SignatureAlgorithm>()
+  for (const name of list) {
+    if (typeof name === 'string' && name.toLowerCase() === 'none') {
+      throw new JWSAlgorithmError(
+        '"none" is never accepted here; use jwt.decodeUnsecured for unsecured tokens',
+      )
+    }
+    const entry = getSignatureAlgorithm(name)
+    if (entry === undefined) {
+      throw new JWSAlgorithmError(`unknown signature algorithm "${String(name).slice(0, 32)}"`)
+    }
+    allowed.set(entry.name, entry)
+  }
+  return allowed
+}
+
+function algorithmsFromKey(key: Key | KeySet): string[] {
+  const keys = key instanceof Key ? [key] : key.keys
+  const names = keys.map((k) => k.alg)
+  if (names.length === 0 || names.some((name) => getSignatureAlgorithm(name) === undefined)) {
+    throw new JWSAlgorithmError(
+      'algorithms is required: name the algorithms you accept (or use keys whose "alg" is set)',
+    )
+  }
+  return [...new Set(names as string[])]
+}
+
+/** Finds the token's algorithm in the allow-list, or throws JWSAlgorithmError. */
+export function allowedAlgorithm(
+  header: Record<string, unknown>,
+  allowed: AllowedAlgorithms,
+): SignatureAlgorithm {
+  const alg = header.alg
+  if (typeof alg !== 'string') throw new JWSAlgorithmError('the header has no "alg"')
+  const entry = allowed.get(alg)
+  if (entry === undefined) {
+    throw new JWSAlgorithmError(`the algorithm "${alg.slice(0, 32)}" is not allowed`)
+  }
+  return entry
+}

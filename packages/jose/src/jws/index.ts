@@ -1,0 +1,5 @@
+export { sign } from './sign.js'
+export { verify } from './verify.js'
+export { getUnverifiedHeader, getUnverifiedClaims } from './unverified.js'
+export type { JWSSignOptions, JWSPayload } from './sign.js'
+export type { JWSVerifyOptions } from './verify.js'

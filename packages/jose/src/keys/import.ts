@@ -1,0 +1,101 @@
+// Any key input -> a Key or a KeySet, imported once and cached. The material decides the key type;
+// an algorithm name never does.
+import { Buffer } from 'node:buffer'
+import { KeyObject, createSecretKey } from 'node:crypto'
+import { isJsonObject, parseJson } from '../internal/json.js'
+import { LruCache } from '../internal/lru.js'
+import { InvalidKeyError } from '../errors.js'
+import { Key } from './key.js'
+import { KeySet } from './key-set.js'
+import { importJWK } from './jwk-import.js'
+import { assertNotKeyMaterialText, importPem, parseDer } from './pem.js'
+import type { JWK, JWKS } from './jwk-types.js'
+
+/**
+ * Everything that can stand for a key: a Key or KeySet, a JWK or JWK Set (as objects or JSON text),
+ * PEM text (SPKI, PKCS#8, PKCS#1, SEC1 or an X.509 certificate), raw secret bytes or text, or a
+ * node:crypto KeyObject.
+ */
+export type KeyInput = Key | KeySet | JWK | JWKS | KeyObject | string | Uint8Array
+
+// Objects are cached by identity, strings by value (the same PEM text parses once), and byte
+// arrays by identity with a copy that proves their content has not changed since.
+const objectCache = new WeakMap<object, Key | KeySet>()
+const stringCache = new LruCache<string, Key | KeySet>(1000)
+const bytesCache = new WeakMap<Uint8Array, { copy: Buffer; key: Key }>()
+
+// Characters that can hide in front of key text without changing what a human sees.
+const INVISIBLE = /^[\s\u200B-\u200D\u2060\uFEFF\u00AD]+/
+
+/**
+ * Resolves any key input to a Key or a KeySet, using the import cache. Throws InvalidKeyError or
+ * JWKError for anything that is not usable key material.
+ */
+export function resolveKey(input: unknown): Key | KeySet {
+  if (input instanceof Key || input instanceof KeySet) return input
+  if (typeof input === 'string') return fromString(input)
+  if (input instanceof Uint8Array) return fromBytes(input)
+  if (typeof input === 'object' && input !== null) {
+    const cached = objectCache.get(input)
+    if (cached !== undefined) return cached
+    const made = fromObject(input)
+    objectCache.set(input, made)
+    return made
+  }
+  throw new InvalidKeyError(
+    input === undefined || input === null ? 'no key was given' : `a ${typeof input} is not a key`,
+  )
+}
+
+/** Resolves input that must be a single Key (not a set). */
+export function resolveSingleKey(input: unknown): Key {
+  const key = resolveKey(input)
+  if (key instanceof KeySet) throw new InvalidKeyError('expected one key, got a key set')
+  return key
+}
+
+function fromObject(input: object): Key | KeySet {
+  if (input instanceof KeyObject) return new Key(input)
+  if (isJsonObject(input) && Array.isArray(input.keys)) return new KeySet(input as JWKS)
+  if (isJsonObject(input) && 'kty' in input) return importJWK(input)
+  throw new InvalidKeyError(
+    'unsupported key object: expected a Key, KeySet, JWK, JWKS or KeyObject',
+  )
+}
+
+function fromString(text: string): Key | KeySet {
+  const cached = stringCache.get(text)
+  if (cached !== undefined) return cached
+  const made = parseKeyText(text)
+  stringCache.set(text, made)
+  return made
+}
+
+function parseKeyText(text: string): Key | KeySet {
+  if (text.length === 0)
+    throw new InvalidKeyError('the key is empty; an empty key verifies nothing')
+  const pem = importPem(text)
+  if (pem !== undefined) return new Key(pem)
+  const trimmed = text.replace(INVISIBLE, '')
+  if (trimmed.startsWith('{')) {
+    const json = parseJson(trimmed)
+    if (isJsonObject(json) && (Array.isArray(json.keys) || 'kty' in json)) return fromObject(json)
+  }
+  assertNotKeyMaterialText(text)
+  return new Key(createSecretKey(Buffer.from(text, 'utf8')))
+}
+
+function fromBytes(bytes: Uint8Array): Key {
+  const cached = bytesCache.get(bytes)
+  if (cached !== undefined && cached.copy.equals(bytes)) return cached.key
+  const copy = Buffer.from(bytes)
+  if (copy.length === 0)
+    throw new InvalidKeyError('the key is empty; an empty key verifies nothing')
+  // Bytes are a secret only when they hold no key material: DER or PEM is imported as the key it is.
+  const text = copy.toString('latin1')
+  const material = parseDer(copy) ?? importPem(text)
+  if (material === undefined) assertNotKeyMaterialText(text)
+  const key = new Key(material ?? createSecretKey(copy))
+  bytesCache.set(bytes, { copy, key })
+  return key
+}
