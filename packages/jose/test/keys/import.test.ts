@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict'
+import { createHmac, createPublicKey, generateKeyPairSync } from 'node:crypto'
+import { test } from 'node:test'
+import { errors, jwk, jws, jwt, Key, KeySet } from '../../src/index.js'
+import { resolveKey } from '../../src/keys/import.js'
+import { keyFor, throwsCode } from '../fixtures.js'
+
+const SECRET = 'a-secret-that-is-long-enough-for-hs256!!'
+
+test('every key form verifies the same token', () => {
+  const key = keyFor('RS256')
+  const token = jwt.encode({ sub: 'u1' }, key)
+  const publicKey = key.publicKey()
+  const pkcs1 = publicKey.keyObject.export({ type: 'pkcs1', format: 'pem' }) as string
+  const forms: unknown[] = [
+    publicKey,
+    publicKey.toJWK(),
+    JSON.stringify(publicKey.toJWK()),
+    { keys: [publicKey.toJWK()] },
+    new KeySet({ keys: [publicKey.toJWK()] }),
+    publicKey.toPEM(),
+    pkcs1,
+    publicKey.keyObject,
+    publicKey.keyObject.export({ type: 'spki', format: 'der' }),
+    key.toPEM({ private: true }),
+    key.keyObject,
+  ]
+  for (const form of forms) {
+    assert.equal(jwt.decode(token, form as never, { algorithms: ['RS256'] }).sub, 'u1')
+  }
+})
+
+test('an X.509 certificate is imported as its public key', () => {
+  // A self-signed P-256 certificate and its key, made with openssl for this test only.
+  const cert = `-----BEGIN CERTIFICATE-----
+MIIBhjCCASugAwIBAgIUIV61ZDjdaQG/I1ffJIrdeiXuCjcwCgYIKoZIzj0EAwIw
+FzEVMBMGA1UEAwwMdGVzc2VyYS10ZXN0MCAXDTI2MTEyMzA1MzIwN1oYDzIxMjYx
+MDMwMDUzMjA3WjAXMRUwEwYDVQQDDAx0ZXNzZXJhLXRlc3QwWTATBgcqhkjOPQIB
+BggqhkjOPQMBBwNCAAS7P8Y/zxcg8fd/JrQjicFIIxPX8vkHtd2fRYX5DN2LNzdU
+6lpyDCVmo1XAjFCV6a8gCDyBcO9KjNsnuvgtcaQ6o1MwUTAdBgNVHQ4EFgQU+I34
+LtPofutok6yWTCUSWqiJ2EgwHwYDVR0jBBgwFoAU+I34LtPofutok6yWTCUSWqiJ
+2EgwDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNJADBGAiEAkMTvm/ee0pQ6
+0cW3eCRy+fJnlHFYmmfM/VtEk+fSFgMCIQDz+CzL/bG0cXlD/FlcxbMV8aBTBsG/
+Hg/GZvo5iqjIzQ==
+-----END CERTIFICATE-----`
+  const privateKey = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgjCgS5Lg4x1UjIzOZ
+jPS+oyzSCU9RqVKVU1ijeuuiy6ChRANCAAS7P8Y/zxcg8fd/JrQjicFIIxPX8vkH
+td2fRYX5DN2LNzdU6lpyDCVmo1XAjFCV6a8gCDyBcO9KjNsnuvgtcaQ6
+-----END PRIVATE KEY-----`
+  const key = jwk.construct(cert, 'ES256')
+  assert.equal(key.kty, 'EC')
+  assert.equal(key.type, 'public')
+  const token = jwt.encode({ sub: 'c' }, privateKey, { algorithm: 'ES256' })
+  assert.equal(jwt.decode(token, cert, { algorithms: ['ES256'] }).sub, 'c')
+})
+
+test('imports are cached: the same PEM text or JWK object parses once', () => {
+  const pem = keyFor('ES256').publicKey().toPEM()
+  const fromText = `${pem}`
+  assert.equal(resolveKey(pem), resolveKey(fromText))
+  const object = keyFor('ES256').publicKey().toJWK()
+  assert.equal(resolveKey(object), resolveKey(object))
+  const bytes = Buffer.from(SECRET)
+  const first = resolveKey(bytes)
+  assert.equal(resolveKey(bytes), first)
+  bytes[0] = 0x41 // a changed buffer is imported again, never served stale
+  assert.notEqual(resolveKey(bytes), first)
+})
+
+test('asymmetric material can never be an HMAC secret', () => {
+  const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  const pem = publicKey.export({ type: 'spki', format: 'pem' }) as string
+  const der = publicKey.export({ type: 'spki', format: 'der' })
+  // Each of these holds the public key; none may become an HMAC key.
+  const disguises: (string | Buffer)[] = [
+    pem,
+    `   ${pem}`,
+    `\u200b\ufeff${pem}`,
+    `junk before ${pem} junk after`,
+    pem.replace(/\n/g, '\r\n'),
+    Buffer.from(pem),
+    Buffer.from(`\n\n${pem}`),
+    der,
+    `my secret is ${der.toString('base64')} honestly`,
+    `my secret is ${der.toString('base64url')}`,
+    'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG9bGE5kNsKKGZqq4J3nK4JNpSNt6a0l1uVKbnHdC5qj user@host',
+    'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBA== me',
+  ]
+  for (const disguise of disguises) {
+    const label = String(disguise).slice(0, 30)
+    let key: Key | KeySet
+    try {
+      key = resolveKey(disguise)
+    } catch (err) {
+      assert.ok(err instanceof errors.InvalidKeyError, `typed error for ${label}`)
+      continue
+    }
+    assert.ok(key instanceof Key)
+    assert.notEqual(key.type, 'secret', `${label} became a secret`)
+  }
+})
+
+test('the HS256-with-public-key forgery fails for every disguise of the key', () => {
+  const pem = keyFor('RS256').publicKey().toPEM()
+  const header = Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url')
+  const payload = Buffer.from('{"sub":"admin"}').toString('base64url')
+  for (const keyText of [pem, ` ${pem}`, `\u200b${pem}`, pem.trimEnd(), `${pem}\n\n`]) {
+    const mac = createHmac('sha256', keyText).update(`${header}.${payload}`).digest('base64url')
+    const forged = `${header}.${payload}.${mac}`
+    throwsCode(
+      () => jwt.decode(forged, keyText, { algorithms: ['HS256', 'RS256'] }),
+      'ERR_JWT_SIGNATURE_INVALID',
+    )
+    throwsCode(() => jws.verify(forged, keyText, ['HS256']), 'ERR_JWS_SIGNATURE_INVALID')
+    throwsCode(
+      () => jws.verify(forged, Buffer.from(keyText), ['HS256']),
+      'ERR_JWS_SIGNATURE_INVALID',
+    )
+  }
+})
+
+test('empty and missing keys never verify', () => {
+  const token = jwt.encode({ a: 1 }, keyFor('HS256'))
+  for (const key of [
+    '',
+    Buffer.alloc(0),
+    new Uint8Array(0),
+    undefined,
+    null,
+    { kty: 'oct', k: '' },
+  ]) {
+    const err = throwsCode(
+      () => jwt.decode(token, key as never, { algorithms: ['HS256'] }),
+      'ERR_JWT_KEY_INVALID',
+    )
+    assert.ok(err instanceof errors.JWTError)
+  }
+  throwsCode(() => jws.verify(token, '', ['HS256']), 'ERR_KEY_INVALID')
+  throwsCode(() => jwk.construct(''), 'ERR_KEY_INVALID')
+})
+
+test('unsupported inputs get typed errors', () => {
+  for (const input of [42, true, Symbol('k'), () => 1, [], {}, { kty: 'XYZ' }, new Date()]) {
+    assert.throws(
+      () => resolveKey(input),
+      (err) => err instanceof errors.InvalidKeyError || err instanceof errors.JWKError,
+    )
+  }
+  throwsCode(
+    () => resolveKey('-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----'),
+    'ERR_KEY_INVALID',
+  )
+  throwsCode(() => resolveKey('-----BEGIN PUBLIC KEY----- unterminated'), 'ERR_KEY_INVALID')
+  throwsCode(
+    () =>
+      resolveKey('-----BEGIN ENCRYPTED PRIVATE KEY-----\nAA\n-----END ENCRYPTED PRIVATE KEY-----'),
+    'ERR_KEY_INVALID',
+  )
+})
+
+test('text secrets are UTF-8 and JSON text may hold a JWK', () => {
+  const key = resolveKey(SECRET) as Key
+  assert.equal(key.type, 'secret')
+  assert.equal(key.size, Buffer.byteLength(SECRET) * 8)
+  const jwkText = JSON.stringify(keyFor('ES256').publicKey().toJWK())
+  assert.equal((resolveKey(jwkText) as Key).kty, 'EC')
+  // PEM text with a public key is public; a KeyObject keeps its type.
+  assert.equal((resolveKey(keyFor('ES256').publicKey().toPEM()) as Key).type, 'public')
+  assert.equal((resolveKey(createPublicKey(keyFor('ES256').keyObject)) as Key).type, 'public')
+})

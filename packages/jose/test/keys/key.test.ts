@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict'
+import { generateKeyPairSync } from 'node:crypto'
+import { test } from 'node:test'
+import { errors, jwk, jws, Key } from '../../src/index.js'
+import { ALGORITHMS, keyFor, rsaPair, throwsCode } from '../fixtures.js'
+
+test('Key.sign and Key.verify work for every algorithm, and refuse a changed message', () => {
+  for (const alg of ALGORITHMS) {
+    const key = keyFor(alg)
+    const signature = key.sign('message')
+    const verifier = key.type === 'secret' ? key : key.publicKey()
+    assert.equal(verifier.verify('message', signature), true, alg)
+    assert.equal(verifier.verify('messagf', signature), false, alg)
+    assert.equal(verifier.verify(Buffer.from('message'), signature), true, alg)
+    assert.equal(verifier.verify('message', signature.subarray(1)), false, alg)
+  }
+})
+
+test('a public key cannot sign, and a key without alg says how to bind one', () => {
+  throwsCode(() => keyFor('ES256').publicKey().sign('m'), 'ERR_KEY_INVALID')
+  const unbound = new Key(generateKeyPairSync('ed25519').privateKey)
+  throwsCode(() => unbound.sign('m'), 'ERR_JWK_INVALID')
+  assert.equal(
+    jwk.construct(unbound, 'EdDSA').verify('m', jwk.construct(unbound, 'EdDSA').sign('m')),
+    true,
+  )
+})
+
+test('toJWK leaves private members out unless asked', () => {
+  const key = keyFor('ES256')
+  const pub = key.toJWK()
+  assert.equal(pub.d, undefined)
+  assert.equal(pub.kty, 'EC')
+  assert.equal(pub.alg, 'ES256')
+  assert.equal(pub.kid, key.kid)
+  assert.equal(typeof key.toJWK({ private: true }).d, 'string')
+  const rsa = keyFor('RS256').toJWK()
+  for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi']) assert.equal(rsa[member], undefined)
+  throwsCode(() => keyFor('HS256').toJWK(), 'ERR_JWK_INVALID')
+  assert.equal(keyFor('HS256').toJWK({ private: true }).kty, 'oct')
+})
+
+test('toPEM gives SPKI, or PKCS#8 only when asked', () => {
+  const key = keyFor('PS256')
+  assert.match(key.toPEM(), /^-----BEGIN PUBLIC KEY-----/)
+  assert.match(key.toPEM({ private: true }), /^-----BEGIN PRIVATE KEY-----/)
+  assert.match(key.publicKey().toPEM({ private: true }), /^-----BEGIN PUBLIC KEY-----/)
+  throwsCode(() => keyFor('HS256').toPEM(), 'ERR_JWK_INVALID')
+})
+
+test('round trips: JWK and PEM exports import to the same key', () => {
+  for (const alg of ['RS256', 'ES384', 'ES256K', 'EdDSA', 'Ed448']) {
+    const key = keyFor(alg)
+    const again = jwk.construct(key.toJWK({ private: true }), alg)
+    assert.equal(again.thumbprint(), key.thumbprint(), alg)
+    assert.equal(jwk.construct(key.toPEM(), alg).thumbprint(), key.thumbprint(), alg)
+  }
+})
+
+test('thumbprints follow RFC 7638 and ignore kid and alg', () => {
+  const rfc7638 = {
+    kty: 'RSA',
+    n: '0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw',
+    e: 'AQAB',
+    alg: 'RS256',
+    kid: '2011-04-29',
+  }
+  assert.equal(jwk.construct(rfc7638).thumbprint(), 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs')
+  const { kid: _kid, alg: _alg, ...bare } = rfc7638
+  assert.equal(jwk.construct(bare).thumbprint(), 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs')
+  assert.equal(jwk.construct(bare).thumbprint('sha512').length, 86)
+  throwsCode(() => jwk.construct(bare).thumbprint('md5' as never), 'ERR_JWK_INVALID')
+})
+
+test('generate makes keys bound to and sized for their algorithm', () => {
+  assert.equal(jwk.generate('HS256').size, 256)
+  assert.equal(jwk.generate('HS512').size, 512)
+  assert.equal(keyFor('RS256').size, 2048)
+  assert.equal(keyFor('ES512').crv, 'P-521')
+  assert.equal(keyFor('EdDSA').crv, 'Ed25519')
+  assert.equal(keyFor('Ed448').crv, 'Ed448')
+  assert.equal(jwk.generate({ kty: 'EC', crv: 'P-384' }).alg, undefined)
+  assert.equal(jwk.generate({ kty: 'OKP', crv: 'X25519' }).crv, 'X25519')
+  assert.equal(jwk.generate({ kty: 'oct', size: 384 }).size, 384)
+  assert.equal(jwk.generate('ES256', { kid: 'k1' }).kid, 'k1')
+  assert.equal(keyFor('ES256').kid, keyFor('ES256').thumbprint())
+  throwsCode(() => jwk.generate({ kty: 'RSA', size: 1024 }), 'ERR_JWK_INVALID')
+  throwsCode(() => jwk.generate('none' as never), 'ERR_JWK_INVALID')
+  throwsCode(() => jwk.generate({ kty: 'EC', crv: 'P-192' as never }), 'ERR_JWK_INVALID')
+  throwsCode(() => jwk.generate(null as never), 'ERR_JWK_INVALID')
+})
+
+test('construct binds the algorithm and refuses keys of the wrong type', () => {
+  const key = jwk.construct(keyFor('ES256').toJWK(), 'ES256')
+  assert.equal(key.alg, 'ES256')
+  throwsCode(() => jwk.construct(keyFor('ES256').toPEM(), 'ES384'), 'ERR_JWK_INVALID')
+  throwsCode(() => jwk.construct(keyFor('ES256').toPEM(), 'HS256'), 'ERR_JWK_INVALID')
+  throwsCode(() => jwk.construct(keyFor('ES256').toJWK(), 'RS256'), 'ERR_JWK_INVALID')
+  throwsCode(() => jwk.construct('x'.repeat(40), 'ES256'), 'ERR_JWK_INVALID')
+  throwsCode(() => jwk.construct(keyFor('ES256').toJWK(), 'ES999'), 'ERR_JWK_INVALID')
+  throwsCode(() => jwk.construct({ keys: [] }), 'ERR_JWK_INVALID')
+})
+
+test('weak keys are refused with advice, unless the insecure opt-out is named', () => {
+  const short = 'x'.repeat(31)
+  const err = throwsCode(
+    () => jwk.construct(short, 'HS256'),
+    'ERR_KEY_INVALID',
+    errors.InvalidKeyError,
+  )
+  assert.match(err.message, /jwk\.generate\('HS256'\)/)
+  assert.doesNotMatch(err.message, /xxxx/)
+  throwsCode(() => jws.sign('p', short, { algorithm: 'HS256' }), 'ERR_KEY_INVALID')
+  throwsCode(() => jws.sign('p', 'x'.repeat(47), { algorithm: 'HS384' }), 'ERR_KEY_INVALID')
+  const weak = jwk.construct(short, 'HS256', { insecureAllowWeakKeys: true })
+  const token = jws.sign('p', weak)
+  assert.equal(jws.verify(token, weak).toString(), 'p')
+  throwsCode(() => jws.verify(token, short, ['HS256']), 'ERR_KEY_INVALID')
+  assert.equal(jws.verify(token, short, ['HS256'], { insecureAllowWeakKeys: true }).toString(), 'p')
+
+  const small = rsaPair(1024).privateKey
+  const rsaErr = throwsCode(() => jwk.construct(small, 'RS256'), 'ERR_KEY_INVALID')
+  assert.match(rsaErr.message, /2048/)
+  const legacy = jwk.construct(small, 'RS256', { insecureAllowWeakKeys: true })
+  assert.equal(legacy.publicKey().verify('m', legacy.sign('m')), true)
+})
+
+test('RSA keys with a bad public exponent and unsupported curves are refused', () => {
+  const e1 = {
+    kty: 'RSA',
+    n: keyFor('RS256').toJWK().n,
+    e: 'AQ',
+  }
+  assert.throws(
+    () => jwk.construct(e1),
+    (err) => err instanceof errors.JOSEError,
+  )
+  const dsa = generateKeyPairSync('dsa', { modulusLength: 2048, divisorLength: 256 }).publicKey
+  throwsCode(() => new Key(dsa), 'ERR_KEY_INVALID')
+  const p224 = generateKeyPairSync('ec', { namedCurve: 'secp224r1' }).publicKey
+  throwsCode(() => new Key(p224), 'ERR_KEY_INVALID')
+})
