@@ -2,6 +2,7 @@ import { resolveKey, type KeyInput } from '../keys/import.js'
 import { Key } from '../keys/key.js'
 import { KeySet } from '../keys/key-set.js'
 import { JWKError } from '../errors.js'
+import { readOptions } from '../internal/options.js'
 
 /** Options for {@link construct}. */
 export interface ConstructOptions {
@@ -28,11 +29,8 @@ export interface ConstructOptions {
  * const hmacKey = jwk.construct({ kty: 'oct', k: 'GawgguFyGrWKav7AX4VKUg...' }, 'HS256')
  * ```
  */
-export function construct(
-  keyData: KeyInput,
-  algorithm?: string,
-  options: ConstructOptions = {},
-): Key {
+export function construct(keyData: KeyInput, algorithm?: string, opts?: ConstructOptions): Key {
+  const options = readOptions(opts)
   const resolved = resolveKey(keyData)
   if (resolved instanceof KeySet) throw new JWKError('jwk.construct takes one key, not a key set')
   if (algorithm !== undefined && resolved.alg !== undefined && resolved.alg !== algorithm) {

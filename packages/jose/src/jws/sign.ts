@@ -4,6 +4,7 @@ import { isJsonObject, stringifyJson } from '../internal/json.js'
 import { resolveSingleKey, type KeyInput } from '../keys/import.js'
 import type { Key } from '../keys/key.js'
 import { JWSAlgorithmError, JWSError } from '../errors.js'
+import { readOptions } from '../internal/options.js'
 import { checkCritical, understoodExtensions } from './header.js'
 
 /** Options for {@link sign}. */
@@ -29,7 +30,8 @@ export type JWSPayload = Record<string, unknown> | string | Uint8Array
  * const compact = jws.sign({ hello: 'world' }, key, { algorithm: 'ES256' })
  * ```
  */
-export function sign(payload: JWSPayload, key: KeyInput, options: JWSSignOptions = {}): string {
+export function sign(payload: JWSPayload, key: KeyInput, opts?: JWSSignOptions): string {
+  const options = readOptions(opts)
   const signingKey = resolveSingleKey(key)
   const alg = signingAlgorithm(options.algorithm, signingKey)
   const header = buildHeader(alg, signingKey, options.headers, undefined)

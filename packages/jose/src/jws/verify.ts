@@ -1,6 +1,7 @@
 import type { Buffer } from 'node:buffer'
 import { resolveKey, type KeyInput } from '../keys/import.js'
 import { resolveLimits, type Limits } from '../internal/limits.js'
+import { readOptions } from '../internal/options.js'
 import { allowedAlgorithm, resolveAllowed } from './algorithms.js'
 import { decodePayload, parseCompact } from './compact.js'
 import { checkCritical, understoodExtensions } from './header.js'
@@ -38,8 +39,9 @@ export function verify(
   token: string,
   key: KeyInput,
   algorithms?: string | readonly string[],
-  options: JWSVerifyOptions = {},
+  opts?: JWSVerifyOptions,
 ): Buffer {
+  const options = readOptions(opts)
   const limits = resolveLimits(options.limits)
   const resolved = resolveKey(key)
   const allowed = resolveAllowed(algorithms, resolved)

@@ -1,3 +1,4 @@
+import { readOptions } from '../internal/options.js'
 import { resolveKey, type KeyInput } from '../keys/import.js'
 import { allowedAlgorithm, resolveAllowed } from '../jws/algorithms.js'
 import { parseCompact } from '../jws/compact.js'
@@ -38,8 +39,9 @@ export interface DecodeOptions extends ClaimOptions {
  * })
  * ```
  */
-export function decode(token: string, key: KeyInput, options: DecodeOptions = {}): Claims {
+export function decode(token: string, key: KeyInput, opts?: DecodeOptions): Claims {
   try {
+    const options = readOptions(opts)
     const policy = compilePolicy(options)
     const parts = parseCompact(token, policy.limits)
     checkCritical(parts.header, understoodExtensions(policy.crit))

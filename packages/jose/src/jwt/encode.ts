@@ -1,6 +1,7 @@
 import { JWTClaimsError, JWTError, toJWTError } from '../errors.js'
 import { isJsonObject, stringifyJson } from '../internal/json.js'
 import { encodeBase64url } from '../internal/base64url.js'
+import { readOptions } from '../internal/options.js'
 import { resolveSingleKey, type KeyInput } from '../keys/import.js'
 import { buildHeader, encodeHeader, signingAlgorithm } from '../jws/sign.js'
 import { atHash } from './at-hash.js'
@@ -36,8 +37,9 @@ const STRING_CLAIMS = ['iss', 'sub', 'jti'] as const
  * })
  * ```
  */
-export function encode(claims: ClaimsInput, key: KeyInput, options: EncodeOptions = {}): string {
+export function encode(claims: ClaimsInput, key: KeyInput, opts?: EncodeOptions): string {
   try {
+    const options = readOptions(opts)
     const payload = normalizeClaims(claims)
     const signingKey = resolveSingleKey(key)
     const alg = signingAlgorithm(options.algorithm, signingKey)

@@ -2,6 +2,7 @@
 // what they are; jwt.decode and jws.verify never accept them.
 import { encodeBase64url } from '../internal/base64url.js'
 import { stringifyJson } from '../internal/json.js'
+import { readOptions } from '../internal/options.js'
 import { parseCompact } from '../jws/compact.js'
 import { checkCritical, understoodExtensions } from '../jws/header.js'
 import { encodeHeader } from '../jws/sign.js'
@@ -32,8 +33,9 @@ export interface EncodeUnsecuredOptions {
  * const token = jwt.encodeUnsecured({ sub: 'test' })
  * ```
  */
-export function encodeUnsecured(claims: ClaimsInput, options: EncodeUnsecuredOptions = {}): string {
+export function encodeUnsecured(claims: ClaimsInput, opts?: EncodeUnsecuredOptions): string {
   try {
+    const options = readOptions(opts)
     const headers = options.headers
     if (headers !== undefined && (typeof headers !== 'object' || headers === null)) {
       throw new JWTError('headers must be an object')
@@ -56,9 +58,9 @@ export function encodeUnsecured(claims: ClaimsInput, options: EncodeUnsecuredOpt
  * const claims = jwt.decodeUnsecured(token, { audience: 'tests' })
  * ```
  */
-export function decodeUnsecured(token: string, options: ClaimOptions = {}): Claims {
+export function decodeUnsecured(token: string, options?: ClaimOptions): Claims {
   try {
-    const policy = compilePolicy(options)
+    const policy = compilePolicy(readOptions(options))
     const parts = parseCompact(token, policy.limits)
     checkCritical(parts.header, understoodExtensions(policy.crit))
     if (parts.header.alg !== 'none') {

@@ -6,6 +6,7 @@ import {
   type SignatureAlgorithmName,
 } from '../algorithms/registry.js'
 import { JWKError } from '../errors.js'
+import { readOptions } from '../internal/options.js'
 import { Key } from './key.js'
 
 /** What to generate: an algorithm name, or a key type with its curve or size. */
@@ -35,7 +36,8 @@ export interface GenerateOptions {
  * const ed = jwk.generate({ kty: 'OKP', crv: 'Ed25519' })
  * ```
  */
-export function generate(spec: GenerateSpec, options: GenerateOptions = {}): Key {
+export function generate(spec: GenerateSpec, opts?: GenerateOptions): Key {
+  const options = readOptions(opts)
   let alg: string | undefined
   let shape = spec as Exclude<GenerateSpec, string>
   if (typeof spec === 'string') {

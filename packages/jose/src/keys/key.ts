@@ -139,6 +139,7 @@ export class Key {
         throw new InvalidKeyError(`unsupported key type ${String(assymetricType)}`)
       }
     }
+    checkMetadata(metadata)
     this.kid = metadata.kid
     this.use = metadata.use
     this.keyOps = metadata.keyOps === undefined ? undefined : Object.freeze([...metadata.keyOps])
@@ -358,4 +359,18 @@ function toBytes(data: string | Uint8Array): Buffer {
   if (typeof data === 'string') return Buffer.from(data, 'utf8')
   if (data instanceof Uint8Array) return Buffer.from(data.buffer, data.byteOffset, data.byteLength)
   throw new JWKError('messages and signatures must be strings or bytes')
+}
+
+function checkMetadata(metadata: KeyMetadata): void {
+  if (typeof metadata !== 'object' || metadata === null)
+    throw new JWKError('key metadata must be an object')
+  for (const name of ['kid', 'use', 'alg'] as const) {
+    if (metadata[name] !== undefined && typeof metadata[name] !== 'string') {
+      throw new JWKError(`"${name}" must be a string`)
+    }
+  }
+  const ops = metadata.keyOps
+  if (ops !== undefined && (!Array.isArray(ops) || ops.some((op) => typeof op !== 'string'))) {
+    throw new JWKError('"key_ops" must be an array of strings')
+  }
 }

@@ -1,0 +1,82 @@
+// The public names promised by the issue, as a python-jose user expects them.
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { test } from 'node:test'
+import * as jose from '../src/index.js'
+
+test('the package exports jwt, jws, jwk and errors with python-jose names, camel-cased', () => {
+  const { jwt, jws, jwk, errors } = jose
+  for (const name of [
+    'encode',
+    'decode',
+    'getUnverifiedHeader',
+    'getUnverifiedClaims',
+    'createSigner',
+    'createVerifier',
+    'encodeUnsecured',
+    'decodeUnsecured',
+  ]) {
+    assert.equal(typeof (jwt as Record<string, unknown>)[name], 'function', `jwt.${name}`)
+  }
+  for (const name of ['sign', 'verify', 'getUnverifiedHeader', 'getUnverifiedClaims']) {
+    assert.equal(typeof (jws as Record<string, unknown>)[name], 'function', `jws.${name}`)
+  }
+  for (const name of ['construct', 'generate', 'KeySet', 'Key']) {
+    assert.equal(typeof (jwk as Record<string, unknown>)[name], 'function', `jwk.${name}`)
+  }
+  for (const name of [
+    'JOSEError',
+    'JWSError',
+    'JWSSignatureError',
+    'JWSAlgorithmError',
+    'JWTError',
+    'JWTClaimsError',
+    'ExpiredSignatureError',
+    'ImmatureSignatureError',
+    'InvalidAudienceError',
+    'InvalidIssuerError',
+    'InvalidSubjectError',
+    'InvalidTokenError',
+    'InvalidSignatureError',
+    'InvalidKeyError',
+    'InvalidAlgorithmError',
+    'MissingClaimError',
+    'JWKError',
+  ]) {
+    assert.equal(typeof (errors as Record<string, unknown>)[name], 'function', `errors.${name}`)
+  }
+})
+
+test('Key has the python-jose methods', () => {
+  const key = jose.jwk.generate('ES256')
+  for (const name of ['sign', 'verify', 'toJWK', 'toPEM', 'publicKey', 'thumbprint']) {
+    assert.equal(typeof (key as unknown as Record<string, unknown>)[name], 'function', name)
+  }
+})
+
+test('package.json exports only the entry point, and the package has no runtime dependencies', () => {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
+  assert.deepEqual(Object.keys(pkg.exports), ['.', './package.json'])
+  assert.equal(pkg.dependencies, undefined)
+  assert.equal(pkg.type, 'module')
+})
+
+test('the README example runs as written', () => {
+  const { jwt, jwk } = jose
+  const key = jwk.generate('RS256')
+  const publicKey = key.publicKey().toPEM()
+  const token = jwt.encode(
+    { sub: 'u1', aud: 'api', iss: 'https://id.example', exp: new Date(Date.now() + 9e5) },
+    key,
+    {
+      algorithm: 'RS256',
+      headers: { kid: 'k1' },
+    },
+  )
+  const claims = jwt.decode(token, publicKey, {
+    algorithms: ['RS256'],
+    audience: 'api',
+    issuer: 'https://id.example',
+  })
+  assert.equal(claims.sub, 'u1')
+})
