@@ -1,5 +1,6 @@
 // The public names promised by the issue, as a python-jose user expects them.
 import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import * as jose from '../src/index.js'
@@ -73,4 +74,28 @@ test('the root README example runs as written', () => {
   assert.equal(claims.sub, 'u1')
   const readme = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8')
   assert.match(readme, /jwt\.decode\(token, key\.publicKey\(\)\.toPEM\(\), \{/)
+})
+
+test('the published package resolves through its exports and ships only dist/src', async () => {
+  // Through node_modules, as a user imports it: package.json#exports must point at real files.
+  const specifier = '@tessera/jose'
+  const published = (await import(specifier)) as typeof jose
+  assert.equal(typeof published.jwt.decode, 'function')
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: new URL('../..', import.meta.url),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }),
+  ) as { files: { path: string }[] }[]
+  const files = packed[0]!.files.map((file) => file.path)
+  assert.ok(files.includes('dist/src/index.js'))
+  assert.ok(files.includes('dist/src/index.d.ts'))
+  assert.ok(files.includes('README.md'))
+  assert.deepEqual(
+    files.filter(
+      (file) => !file.startsWith('dist/src/') && file !== 'README.md' && file !== 'package.json',
+    ),
+    [],
+  )
 })
