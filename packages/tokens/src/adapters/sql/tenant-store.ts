@@ -1,0 +1,76 @@
+import type { Selectable } from 'kysely'
+import type { TenantsTable } from '../../db/schema.js'
+import { resolveTenantConfig } from '../../tenant-config.js'
+import type { TenantStore } from '../../stores/interfaces.js'
+import type { TenantRecord } from '../../stores/records.js'
+import { guard, millis, type Executor } from './executor.js'
+
+export class SqlTenantStore implements TenantStore {
+  readonly #db: Executor
+
+  constructor(db: Executor) {
+    this.#db = db
+  }
+
+  create(tenant: TenantRecord): Promise<void> {
+    return guard('create tenant', async () => {
+      await this.#db.insertInto('tenants').values(toRow(tenant)).execute()
+    })
+  }
+
+  get(id: string): Promise<TenantRecord | undefined> {
+    return guard('read tenant', async () => {
+      const row = await this.#db
+        .selectFrom('tenants')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst()
+      return row && fromRow(row)
+    })
+  }
+
+  getByName(name: string): Promise<TenantRecord | undefined> {
+    return guard('read tenant', async () => {
+      const row = await this.#db
+        .selectFrom('tenants')
+        .selectAll()
+        .where('name', '=', name)
+        .executeTakeFirst()
+      return row && fromRow(row)
+    })
+  }
+
+  list(): Promise<TenantRecord[]> {
+    return guard('list tenants', async () => {
+      const rows = await this.#db.selectFrom('tenants').selectAll().orderBy('name').execute()
+      return rows.map(fromRow)
+    })
+  }
+
+  update(tenant: TenantRecord): Promise<void> {
+    return guard('update tenant', async () => {
+      const { id: _id, ...row } = toRow(tenant)
+      await this.#db.updateTable('tenants').set(row).where('id', '=', tenant.id).execute()
+    })
+  }
+}
+
+function toRow(tenant: TenantRecord): Selectable<TenantsTable> {
+  return {
+    id: tenant.id,
+    name: tenant.name,
+    config: JSON.stringify(tenant.config),
+    created_at: tenant.createdAt,
+    updated_at: tenant.updatedAt,
+  }
+}
+
+function fromRow(row: Selectable<TenantsTable>): TenantRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    config: resolveTenantConfig(JSON.parse(row.config)),
+    createdAt: millis(row.created_at),
+    updatedAt: millis(row.updated_at),
+  }
+}

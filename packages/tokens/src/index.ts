@@ -1,0 +1,65 @@
+/**
+ * `@tessera/tokens`: the token lifecycle on pluggable storage.
+ *
+ * @packageDocumentation
+ */
+import * as errors from './errors.js'
+
+export { errors }
+export { TokenService } from './token-service.js'
+export { Tenants } from './tenants.js'
+export { KeyManager } from './key-manager.js'
+export { MasterKey } from './key-wrap.js'
+export { RevocationSet } from './revocation-set.js'
+export { InMemoryMetrics, noMetrics } from './metrics.js'
+export { openSqlite } from './db/sqlite.js'
+export { migrate } from './db/migrate.js'
+export { createSqlStorage } from './adapters/sql/storage.js'
+export { createMemoryStorage } from './adapters/memory/storage.js'
+export { AuditLog } from './audit-log.js'
+export { checkAuditEvent } from './audit/validate.js'
+export { verifyChain } from './audit/verify.js'
+export { resolveTenantConfig, DEFAULT_TENANT_CONFIG } from './tenant-config.js'
+export { AUDIT_EVENT_TYPES, AUDIT_SEVERITIES } from './audit/events.js'
+export type { TokenPair, TokenServiceOptions, LoginInput, Authenticator } from './token-service.js'
+export type { AccessTokenClaims } from './access-tokens.js'
+export type { SigningKeys } from './signing-keys.js'
+export type { KeyManagerOptions } from './key-manager.js'
+export type { MasterKeyInput } from './key-wrap.js'
+export type { Actor } from './tenants.js'
+export type { RequestContext } from './rotation.js'
+export type { TokenMetrics, CounterName, HistogramName, Labels } from './metrics.js'
+export type { SqliteOptions, SqliteConstructor } from './db/sqlite.js'
+export type { Database } from './db/schema.js'
+export type {
+  Storage,
+  Stores,
+  TenantStore,
+  UserStore,
+  SessionStore,
+  RevocationStore,
+  AuditStore,
+  AuditHead,
+  SigningKeyStore,
+} from './stores/interfaces.js'
+export type {
+  TenantConfig,
+  TenantRecord,
+  UserRecord,
+  SessionRecord,
+  RefreshTokenRecord,
+  RevocationKind,
+  RevocationRecord,
+  SigningKeyState,
+  SigningKeyRecord,
+} from './stores/records.js'
+export type {
+  AuditEvent,
+  AuditEventType,
+  AuditQuery,
+  AuditSeverity,
+  StoredAuditEvent,
+} from './audit/events.js'
+export type { TokenErrorCode } from './errors.js'
+export type { AuditLogOptions, AuditPage, AuditExportQuery } from './audit-log.js'
+export type { ChainVerification, ChainBreak } from './audit/verify.js'

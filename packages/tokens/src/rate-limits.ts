@@ -1,0 +1,183 @@
+// Named rate limits on rate-limiter-flexible. One limiter per profile; keys are namespaced by tenant,
+// so one tenant's traffic never spends another's budget. The memory store serves one process; a Redis
+// store (same profiles, same keys) comes with the distributed adapters.
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible'
+import { InvalidInputError, RateLimitedError, StoreUnavailableError } from './errors.js'
+import type { Stores } from './stores/interfaces.js'
+
+/** The built-in profiles; any other name can be configured too. */
+export type RateLimitProfile =
+  | 'loginPerIp'
+  | 'loginPerAccount'
+  | 'refreshPerSession'
+  | 'validatePerClient'
+  | 'adminApi'
+  | (string & {})
+
+/** One profile: `points` requests per `duration` seconds, then blocked for `blockDuration`. */
+export interface RateLimitRule {
+  points: number
+  /** The window, seconds. */
+  duration: number
+  /** Seconds a key stays blocked once it exceeds the limit; 0 = until the window ends. */
+  blockDuration: number
+  /** Whether the key may appear in the audit event (false when it is what a user typed). */
+  auditKey: boolean
+}
+
+/** Defaults for the built-in profiles. */
+export const DEFAULT_RATE_LIMITS: Readonly<Record<string, Readonly<RateLimitRule>>> = Object.freeze(
+  {
+    loginPerIp: { points: 100, duration: 900, blockDuration: 900, auditKey: true },
+    loginPerAccount: { points: 10, duration: 60, blockDuration: 300, auditKey: false },
+    refreshPerSession: { points: 30, duration: 60, blockDuration: 0, auditKey: true },
+    validatePerClient: { points: 1000, duration: 1, blockDuration: 0, auditKey: true },
+    adminApi: { points: 300, duration: 60, blockDuration: 0, auditKey: true },
+  },
+)
+
+/** Who was refused, handed to the `onLimited` hook. Never holds a secret. */
+export interface RateLimitHit {
+  profile: string
+  tenantId: string
+  key: string
+  rule: Readonly<RateLimitRule>
+  retryAfterMs: number
+  ip: string | null
+  userAgent: string | null
+}
+
+/** Called once each time a key starts being refused (not on every refused request). */
+export type OnLimited = (hit: RateLimitHit) => void | Promise<void>
+
+/** Options for {@link RateLimits}. */
+export interface RateLimitsOptions {
+  /** Overrides per profile, merged over {@link DEFAULT_RATE_LIMITS}; new names add profiles. */
+  profiles?: Record<string, Partial<RateLimitRule>>
+  /** Records the refusal, e.g. {@link auditRateLimits}. */
+  onLimited?: OnLimited
+}
+
+/**
+ * Named rate limits, keyed per tenant.
+ *
+ * @example
+ * ```ts
+ * const limits = new RateLimits({ onLimited: auditRateLimits(storage) })
+ * await limits.consume('loginPerIp', tenantId, '203.0.113.7') // throws RateLimitedError when over
+ * ```
+ */
+export class RateLimits {
+  readonly #rules = new Map<string, Readonly<RateLimitRule>>()
+  readonly #limiters = new Map<string, RateLimiterAbstract>()
+  readonly #onLimited: OnLimited | undefined
+
+  /** @param options profile overrides and the refusal hook */
+  constructor(options: RateLimitsOptions = {}) {
+    const overrides = options.profiles ?? {}
+    for (const name of new Set([...Object.keys(DEFAULT_RATE_LIMITS), ...Object.keys(overrides)])) {
+      const rule = checkRule(name, { ...DEFAULT_RATE_LIMITS[name], ...overrides[name] })
+      this.#rules.set(name, rule)
+      this.#limiters.set(name, new RateLimiterMemory({ ...rule, keyPrefix: name }))
+    }
+    this.#onLimited = options.onLimited
+  }
+
+  /** The rule of a profile. */
+  rule(profile: RateLimitProfile): Readonly<RateLimitRule> {
+    const rule = this.#rules.get(profile)
+    if (rule === undefined) throw new InvalidInputError(`unknown rate limit profile "${profile}"`)
+    return rule
+  }
+
+  /**
+   * Spends one point of `key` in `profile` for this tenant; throws RateLimitedError (with the retry
+   * time) when none is left. `key` must not be a secret: it may be recorded.
+   */
+  async consume(
+    profile: RateLimitProfile,
+    tenantId: string,
+    key: string,
+    context: { ip?: string | null; userAgent?: string | null } = {},
+  ): Promise<void> {
+    const rule = this.rule(profile)
+    try {
+      await this.#limiters.get(profile)!.consume(namespaced(tenantId, key))
+    } catch (err) {
+      if (!(err instanceof RateLimiterRes)) {
+        throw new StoreUnavailableError(`rate limit "${profile}": the store failed`, { cause: err })
+      }
+      const retryAfterMs = Math.max(1, err.msBeforeNext)
+      let cause: unknown
+      // The first refusal of an episode is recorded; a flood of refusals writes one event, not many.
+      // A failing hook does not turn the refusal into another error; it becomes its cause.
+      if (err.consumedPoints === rule.points + 1 && this.#onLimited !== undefined) {
+        const { ip = null, userAgent = null } = context
+        try {
+          await this.#onLimited({ profile, tenantId, key, rule, retryAfterMs, ip, userAgent })
+        } catch (hookError) {
+          cause = hookError
+        }
+      }
+      throw new RateLimitedError(profile, retryAfterMs, cause === undefined ? {} : { cause })
+    }
+  }
+
+  /** Forgets what `key` has spent in `profile` (after an admin unlock, say). */
+  async reset(profile: RateLimitProfile, tenantId: string, key: string): Promise<void> {
+    this.rule(profile)
+    await this.#limiters.get(profile)!.delete(namespaced(tenantId, key))
+  }
+}
+
+/**
+ * An `onLimited` hook that writes a `rate_limit.exceeded` event (severity warning).
+ *
+ * @param stores where to append the event (a Storage will do)
+ * @param clock milliseconds since the epoch
+ * @example
+ * ```ts
+ * const limits = new RateLimits({ onLimited: auditRateLimits(storage) })
+ * ```
+ */
+export function auditRateLimits(
+  stores: Pick<Stores, 'audit'>,
+  clock: () => number = Date.now,
+): OnLimited {
+  return async (hit) => {
+    await stores.audit.append({
+      tenantId: hit.tenantId,
+      type: 'rate_limit.exceeded',
+      severity: 'warning',
+      ip: hit.ip,
+      userAgent: hit.userAgent,
+      time: clock(),
+      details: {
+        profile: hit.profile,
+        ...(hit.rule.auditKey ? { key: hit.key } : {}),
+        points: hit.rule.points,
+        duration: hit.rule.duration,
+        retryAfterMs: hit.retryAfterMs,
+      },
+    })
+  }
+}
+
+function namespaced(tenantId: string, key: string): string {
+  return `${encodeURIComponent(tenantId)}:${key}`
+}
+
+function checkRule(name: string, rule: Partial<RateLimitRule>): Readonly<RateLimitRule> {
+  const { points, duration, blockDuration = 0, auditKey = true } = rule
+  const positive = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) > 0
+  if (
+    !positive(points) ||
+    !positive(duration) ||
+    !(blockDuration === 0 || positive(blockDuration))
+  ) {
+    throw new InvalidInputError(
+      `rate limit "${name}" needs positive integer points and duration, and a blockDuration >= 0`,
+    )
+  }
+  return Object.freeze({ points, duration, blockDuration, auditKey: auditKey === true })
+}

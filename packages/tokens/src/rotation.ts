@@ -1,0 +1,144 @@
+// Refresh rotation with reuse detection, as one step inside a store transaction. The conditional
+// consume is the race: of any number of concurrent refreshes of one token exactly one rotates; the
+// others find it consumed and, within the grace window, get the same successor back (a retry, not
+// theft), so the chain never forks and several tabs raise no false alarm. Outside the window a
+// consumed token is reuse: the whole family is revoked.
+import type { Stores } from './stores/interfaces.js'
+import type { RevocationRecord, SessionRecord, TenantConfig, UserRecord } from './stores/records.js'
+import { hashToken, newRefreshToken, openSuccessor, sealSuccessor } from './refresh-tokens.js'
+
+/** Where the request came from. */
+export interface RequestContext {
+  ip?: string | null
+  userAgent?: string | null
+}
+
+/** What one rotation attempt found. */
+export type RotationOutcome =
+  | { kind: 'unknown' }
+  | { kind: 'expired' }
+  | { kind: 'revoked' }
+  | { kind: 'reuse'; session: SessionRecord; revocation: RevocationRecord }
+  | { kind: 'rotated' | 'retry'; session: SessionRecord; user: UserRecord; successor: string }
+
+/** Rotates `presented` inside the transaction `tx`. */
+export async function rotate(
+  tx: Stores,
+  tenantId: string,
+  config: TenantConfig,
+  presented: string,
+  now: number,
+  context: RequestContext,
+): Promise<RotationOutcome> {
+  const hash = hashToken(presented)
+  let record = await tx.sessions.findRefreshToken(tenantId, hash)
+  if (record === undefined) return { kind: 'unknown' }
+  const session = await tx.sessions.get(tenantId, record.sessionId)
+  if (session === undefined || session.revokedAt !== null) return { kind: 'revoked' }
+  if (now >= session.expiresAt) return { kind: 'expired' }
+  const user = await tx.users.get(tenantId, session.userId)
+  if (user === undefined || user.disabled) return { kind: 'revoked' }
+
+  if (record.consumedAt === null) {
+    if (now >= record.expiresAt) return { kind: 'expired' }
+    const successor = newRefreshToken()
+    const sealed = sealSuccessor(presented, successor)
+    const won = await tx.sessions.consumeRefreshToken(
+      tenantId,
+      hash,
+      now,
+      hashToken(successor),
+      sealed,
+    )
+    if (won) {
+      await tx.sessions.addRefreshToken({
+        hash: hashToken(successor),
+        tenantId,
+        sessionId: session.id,
+        createdAt: now,
+        expiresAt: Math.min(now + config.refreshIdleTtl * 1000, session.expiresAt),
+        consumedAt: null,
+        successorHash: null,
+        sealedSuccessor: null,
+      })
+      await tx.sessions.touch(tenantId, session.id, now, context.ip ?? null)
+      await tx.audit.append({
+        tenantId,
+        type: 'token.refreshed',
+        severity: 'info',
+        actor: user.id,
+        userId: user.id,
+        sessionId: session.id,
+        ip: context.ip ?? null,
+        userAgent: context.userAgent ?? null,
+        time: now,
+      })
+      return { kind: 'rotated', session, user, successor }
+    }
+    // Another instance consumed it between our read and our update: read what it left.
+    record = await tx.sessions.findRefreshToken(tenantId, hash)
+    if (record === undefined || record.consumedAt === null) return { kind: 'unknown' }
+  }
+
+  const withinGrace = now - record.consumedAt <= config.reuseGraceSeconds * 1000
+  const successor =
+    withinGrace && record.sealedSuccessor !== null
+      ? openSuccessor(presented, record.sealedSuccessor)
+      : undefined
+  if (successor !== undefined) {
+    await tx.audit.append({
+      tenantId,
+      type: 'token.refreshed',
+      severity: 'info',
+      actor: user.id,
+      userId: user.id,
+      sessionId: session.id,
+      ip: context.ip ?? null,
+      userAgent: context.userAgent ?? null,
+      details: { retry: true },
+      time: now,
+    })
+    return { kind: 'retry', session, user, successor }
+  }
+  return {
+    kind: 'reuse',
+    session,
+    revocation: await revokeFamily(tx, session, config, now, context),
+  }
+}
+
+/** Revokes a family after reuse: the session, its access tokens, and a critical audit event. */
+async function revokeFamily(
+  tx: Stores,
+  session: SessionRecord,
+  config: TenantConfig,
+  now: number,
+  context: RequestContext,
+): Promise<RevocationRecord> {
+  await tx.sessions.revoke(session.tenantId, session.id, now, 'refresh token reuse')
+  const revocation: RevocationRecord = {
+    tenantId: session.tenantId,
+    kind: 'session',
+    subject: session.id,
+    cutoff: now,
+    expiresAt: now + config.accessTokenTtl * 1000,
+  }
+  await tx.revocations.put(revocation)
+  const common = {
+    tenantId: session.tenantId,
+    actor: 'system',
+    userId: session.userId,
+    sessionId: session.id,
+    ip: context.ip ?? null,
+    userAgent: context.userAgent ?? null,
+    time: now,
+  }
+  await tx.audit.append({ ...common, type: 'refresh.reuse_detected', severity: 'critical' })
+  await tx.audit.append({
+    ...common,
+    type: 'session.revoked',
+    severity: 'warning',
+    details: { reason: 'refresh token reuse' },
+  })
+  return revocation
+}

@@ -1,0 +1,135 @@
+// The storage contract: one narrow interface per concern, and a transaction that spans them, so a
+// change and the audit event that records it commit together or not at all.
+import type {
+  ApiKeyRecord,
+  RefreshTokenRecord,
+  RevocationRecord,
+  SessionRecord,
+  SigningKeyRecord,
+  TenantRecord,
+  UserRecord,
+} from './records.js'
+import type { AuditEvent, AuditQuery, StoredAuditEvent } from '../audit/events.js'
+
+export interface TenantStore {
+  create(tenant: TenantRecord): Promise<void>
+  get(id: string): Promise<TenantRecord | undefined>
+  getByName(name: string): Promise<TenantRecord | undefined>
+  list(): Promise<TenantRecord[]>
+  update(tenant: TenantRecord): Promise<void>
+}
+
+export interface UserStore {
+  create(user: UserRecord): Promise<void>
+  get(tenantId: string, id: string): Promise<UserRecord | undefined>
+  /** By lower-cased username or email. */
+  findByLogin(tenantId: string, login: string): Promise<UserRecord | undefined>
+  list(tenantId: string): Promise<UserRecord[]>
+  update(user: UserRecord): Promise<void>
+  delete(tenantId: string, id: string): Promise<boolean>
+}
+
+export interface SessionStore {
+  create(session: SessionRecord): Promise<void>
+  get(tenantId: string, id: string): Promise<SessionRecord | undefined>
+  listByUser(tenantId: string, userId: string): Promise<SessionRecord[]>
+  /** Records use: last-used time, last IP, and the (extended) idle expiry is on the token. */
+  touch(tenantId: string, id: string, at: number, ip: string | null): Promise<void>
+  /** Ends one session; true when it was still active. */
+  revoke(tenantId: string, id: string, at: number, reason: string): Promise<boolean>
+  /** Ends a user's active sessions, except `keep`; returns the ids ended. */
+  revokeAllForUser(
+    tenantId: string,
+    userId: string,
+    at: number,
+    reason: string,
+    keep?: string,
+  ): Promise<string[]>
+  addRefreshToken(token: RefreshTokenRecord): Promise<void>
+  findRefreshToken(tenantId: string, hash: string): Promise<RefreshTokenRecord | undefined>
+  /**
+   * Consumes a refresh token iff it is still unconsumed, recording its successor, in one atomic
+   * conditional update. True when this call won; of two concurrent calls exactly one wins.
+   */
+  consumeRefreshToken(
+    tenantId: string,
+    hash: string,
+    at: number,
+    successorHash: string,
+    sealedSuccessor: string,
+  ): Promise<boolean>
+  /** Forgets sealed successors consumed before `before` (past the grace window). */
+  pruneSealed(before: number): Promise<number>
+}
+
+export interface RevocationStore {
+  /** Adds or widens a revocation (a later cutoff or expiry wins). */
+  put(revocation: RevocationRecord): Promise<void>
+  /** Every revocation still in force at `now`, for loading the local revocation set. */
+  listActive(now: number): Promise<RevocationRecord[]>
+  /** Removes revocations whose tokens have all expired. */
+  prune(now: number): Promise<number>
+}
+
+/** A tenant's chain head and the anchor that retention left. */
+export interface AuditHead {
+  seq: number
+  hash: string
+  anchorSeq: number
+  anchorHash: string
+}
+
+export interface AuditStore {
+  /** Appends an event, chaining it to the tenant's last one. */
+  append(event: AuditEvent): Promise<StoredAuditEvent>
+  query(query: AuditQuery): Promise<StoredAuditEvent[]>
+  /** Every event of a tenant in chain order, in pages, for verification and export. */
+  chain(tenantId: string, afterSeq: number, limit: number): Promise<StoredAuditEvent[]>
+  /** The tenant's chain head and anchor. */
+  head(tenantId: string): Promise<AuditHead>
+  /** Deletes a tenant's events older than `before` (retention), keeping the chain verifiable. */
+  prune(tenantId: string, before: number): Promise<number>
+}
+
+export interface SigningKeyStore {
+  add(key: SigningKeyRecord): Promise<void>
+  /** A tenant's keys in every state, oldest first. */
+  list(tenantId: string): Promise<SigningKeyRecord[]>
+  /** Every key of every tenant (for re-wrapping under a new master key). */
+  listAll(): Promise<SigningKeyRecord[]>
+  update(key: SigningKeyRecord): Promise<void>
+}
+
+/** Service API keys, known only by the hash of the whole key. */
+export interface ApiKeyStore {
+  create(key: ApiKeyRecord): Promise<void>
+  get(tenantId: string, id: string): Promise<ApiKeyRecord | undefined>
+  findByHash(tenantId: string, hash: string): Promise<ApiKeyRecord | undefined>
+  /** A tenant's keys, oldest first. */
+  list(tenantId: string): Promise<ApiKeyRecord[]>
+  /** Revokes a key; true when it was not revoked yet. */
+  revoke(tenantId: string, id: string, at: number): Promise<boolean>
+  /** Records a use; the last-used time only moves forward. */
+  touchLastUsed(tenantId: string, id: string, at: number): Promise<void>
+}
+
+/** Every store, bound to one transaction or to none. */
+export interface Stores {
+  tenants: TenantStore
+  users: UserStore
+  sessions: SessionStore
+  revocations: RevocationStore
+  audit: AuditStore
+  signingKeys: SigningKeyStore
+  apiKeys: ApiKeyStore
+}
+
+/** A storage backend. */
+export interface Storage extends Stores {
+  /**
+   * Runs `fn` in one transaction: everything it changes commits together, or nothing does if it
+   * throws.
+   */
+  transaction<T>(fn: (stores: Stores) => Promise<T>): Promise<T>
+  close(): Promise<void>
+}

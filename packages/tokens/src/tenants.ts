@@ -1,0 +1,133 @@
+// Tenants: create, list, configure. Every other record is scoped by a tenant id. Settings are cached
+// in memory, since validation reads them on every call.
+import { randomUUID } from 'node:crypto'
+import { ConflictError, InvalidInputError, NotFoundError } from './errors.js'
+import type { Storage } from './stores/interfaces.js'
+import type { TenantConfig, TenantRecord } from './stores/records.js'
+import { resolveTenantConfig } from './tenant-config.js'
+
+const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/
+
+/** Who asked for a change, for the audit log. */
+export interface Actor {
+  actor?: string
+  ip?: string | null
+  userAgent?: string | null
+}
+
+/** The tenant registry. */
+export class Tenants {
+  readonly #storage: Storage
+  readonly #clock: () => number
+  readonly #cache = new Map<string, TenantRecord>()
+
+  constructor(storage: Storage, clock: () => number = Date.now) {
+    this.#storage = storage
+    this.#clock = clock
+  }
+
+  /**
+   * Creates a tenant. Names are lower-case letters, digits and dashes (they appear in URLs).
+   *
+   * @example
+   * ```ts
+   * const acme = await tenants.create('acme', { issuer: 'https://id.acme.example' })
+   * ```
+   */
+  async create(
+    name: string,
+    config: Partial<TenantConfig> = {},
+    by: Actor = {},
+  ): Promise<TenantRecord> {
+    if (typeof name !== 'string' || !NAME.test(name)) {
+      throw new InvalidInputError('a tenant name is 1-63 lower-case letters, digits or dashes')
+    }
+    const now = this.#clock()
+    const tenant: TenantRecord = {
+      id: randomUUID(),
+      name,
+      config: resolveTenantConfig(config),
+      createdAt: now,
+      updatedAt: now,
+    }
+    await this.#storage.transaction(async (tx) => {
+      if ((await tx.tenants.getByName(name)) !== undefined) {
+        throw new ConflictError(`a tenant named "${name}" exists`)
+      }
+      await tx.tenants.create(tenant)
+      await tx.audit.append({
+        tenantId: tenant.id,
+        type: 'tenant.created',
+        severity: 'notice',
+        actor: by.actor ?? 'system',
+        ip: by.ip ?? null,
+        userAgent: by.userAgent ?? null,
+        details: { name },
+        time: now,
+      })
+    })
+    this.#cache.set(tenant.id, tenant)
+    return tenant
+  }
+
+  /** A tenant by id; NotFoundError when there is none. Served from memory after the first read. */
+  async get(id: string): Promise<TenantRecord> {
+    const cached = this.#cache.get(id)
+    if (cached !== undefined) return cached
+    const tenant = typeof id === 'string' ? await this.#storage.tenants.get(id) : undefined
+    if (tenant === undefined) throw new NotFoundError('no such tenant')
+    this.#cache.set(id, tenant)
+    return tenant
+  }
+
+  /** A tenant by name; NotFoundError when there is none. */
+  async getByName(name: string): Promise<TenantRecord> {
+    for (const tenant of this.#cache.values()) if (tenant.name === name) return tenant
+    const tenant =
+      typeof name === 'string' ? await this.#storage.tenants.getByName(name) : undefined
+    if (tenant === undefined) throw new NotFoundError('no such tenant')
+    this.#cache.set(tenant.id, tenant)
+    return tenant
+  }
+
+  /** Every tenant, by name. */
+  list(): Promise<TenantRecord[]> {
+    return this.#storage.tenants.list()
+  }
+
+  /** Changes a tenant's settings; unspecified fields keep their values. */
+  async configure(
+    id: string,
+    changes: Partial<TenantConfig>,
+    by: Actor = {},
+  ): Promise<TenantRecord> {
+    const current = await this.get(id)
+    const now = this.#clock()
+    const updated: TenantRecord = {
+      ...current,
+      config: resolveTenantConfig({ ...current.config, ...changes }),
+      updatedAt: now,
+    }
+    await this.#storage.transaction(async (tx) => {
+      await tx.tenants.update(updated)
+      await tx.audit.append({
+        tenantId: id,
+        type: 'tenant.updated',
+        severity: 'notice',
+        actor: by.actor ?? 'system',
+        ip: by.ip ?? null,
+        userAgent: by.userAgent ?? null,
+        details: { changed: Object.keys(changes).sort() },
+        time: now,
+      })
+    })
+    this.#cache.set(id, updated)
+    return updated
+  }
+
+  /** Forgets cached settings (another instance changed them). */
+  invalidate(id?: string): void {
+    if (id === undefined) this.#cache.clear()
+    else this.#cache.delete(id)
+  }
+}

@@ -1,0 +1,519 @@
+// The token lifecycle: login, refresh with rotation, validation, revocation, sessions. Each flow is
+// a few named steps; every state change commits with its audit event in one transaction.
+import { randomUUID } from 'node:crypto'
+import { AccessTokens, type AccessTokenClaims } from './access-tokens.js'
+import {
+  InvalidInputError,
+  InvalidTokenError,
+  NotFoundError,
+  TokenExpiredError,
+  TokenReuseError,
+  TokenRevokedError,
+} from './errors.js'
+import { noMetrics, type TokenMetrics } from './metrics.js'
+import { hashToken, isRefreshTokenShape, newRefreshToken } from './refresh-tokens.js'
+import { RevocationSet } from './revocation-set.js'
+import { rotate, type RequestContext } from './rotation.js'
+import type { SigningKeys } from './signing-keys.js'
+import type { Storage } from './stores/interfaces.js'
+import type { RevocationRecord, SessionRecord, TenantConfig, UserRecord } from './stores/records.js'
+import type { Tenants } from './tenants.js'
+
+/** Checks a username and password; `Accounts` is the implementation. */
+export interface Authenticator {
+  authenticate(input: {
+    tenantId: string
+    login: string
+    password: string
+    ip?: string | null
+    userAgent?: string | null
+  }): Promise<UserRecord>
+}
+
+/** What login and refresh return. */
+export interface TokenPair {
+  accessToken: string
+  /** Seconds until the access token expires. */
+  expiresIn: number
+  refreshToken: string
+  /** When the refresh token stops working if unused (ms since the epoch). */
+  refreshExpiresAt: number
+  session: SessionRecord
+  claims: AccessTokenClaims
+}
+
+/** Options for {@link TokenService}. */
+export interface TokenServiceOptions {
+  storage: Storage
+  tenants: Tenants
+  keys: SigningKeys
+  authenticator: Authenticator
+  metrics?: TokenMetrics
+  /** The current time in milliseconds (for tests). */
+  clock?: () => number
+}
+
+/** A login request. */
+export interface LoginInput extends RequestContext {
+  tenantId: string
+  username: string
+  password: string
+  /** A label for the device ("Firefox on laptop"). */
+  device?: string | null
+  clientId?: string
+}
+
+/**
+ * The token lifecycle over a Storage.
+ *
+ * @example
+ * ```ts
+ * const service = new TokenService({ storage, tenants, keys, authenticator: accounts })
+ * await service.start()
+ * const pair = await service.login({ tenantId, username: 'ada', password, ip })
+ * const claims = await service.validate(pair.accessToken, { tenantId })
+ * const next = await service.refresh(pair.refreshToken, { tenantId, ip })
+ * ```
+ */
+export class TokenService {
+  readonly #storage: Storage
+  readonly #tenants: Tenants
+  readonly #auth: Authenticator
+  readonly #metrics: TokenMetrics
+  readonly #clock: () => number
+  readonly #access: AccessTokens
+  readonly #revoked = new RevocationSet()
+
+  constructor(options: TokenServiceOptions) {
+    this.#storage = options.storage
+    this.#tenants = options.tenants
+    this.#auth = options.authenticator
+    this.#metrics = options.metrics ?? noMetrics
+    this.#clock = options.clock ?? Date.now
+    this.#access = new AccessTokens(options.keys, this.#clock)
+  }
+
+  /** Loads every revocation in force into memory; call before serving. */
+  async start(): Promise<void> {
+    this.#revoked.load(await this.#storage.revocations.listActive(this.#clock()))
+  }
+
+  /** The local revocation set (for instances that share revocations). */
+  get revocations(): RevocationSet {
+    return this.#revoked
+  }
+
+  /** Checks the password, opens a session for this device, and issues the first token pair. */
+  async login(input: LoginInput): Promise<TokenPair> {
+    const started = performance.now()
+    const config = await this.#config(input.tenantId)
+    const user = await this.#auth.authenticate({
+      tenantId: input.tenantId,
+      login: input.username,
+      password: input.password,
+      ip: input.ip ?? null,
+      userAgent: input.userAgent ?? null,
+    })
+    const now = this.#clock()
+    const session: SessionRecord = {
+      id: randomUUID(),
+      tenantId: input.tenantId,
+      userId: user.id,
+      clientId: input.clientId ?? 'tessera',
+      device: input.device ?? null,
+      userAgent: input.userAgent ?? null,
+      firstIp: input.ip ?? null,
+      lastIp: input.ip ?? null,
+      createdAt: now,
+      lastUsedAt: now,
+      expiresAt: now + config.sessionAbsoluteTtl * 1000,
+      revokedAt: null,
+      revokedReason: null,
+    }
+    const refreshToken = newRefreshToken()
+    const refreshExpiresAt = Math.min(now + config.refreshIdleTtl * 1000, session.expiresAt)
+    await this.#storage.transaction(async (tx) => {
+      await tx.sessions.create(session)
+      await tx.sessions.addRefreshToken({
+        hash: hashToken(refreshToken),
+        tenantId: input.tenantId,
+        sessionId: session.id,
+        createdAt: now,
+        expiresAt: refreshExpiresAt,
+        consumedAt: null,
+        successorHash: null,
+        sealedSuccessor: null,
+      })
+      await tx.audit.append({
+        tenantId: input.tenantId,
+        type: 'token.issued',
+        severity: 'info',
+        actor: user.id,
+        userId: user.id,
+        sessionId: session.id,
+        ip: input.ip ?? null,
+        userAgent: input.userAgent ?? null,
+        details: { grant: 'password' },
+        time: now,
+      })
+    })
+    const pair = await this.#pair(config, user, session, refreshToken, refreshExpiresAt, now)
+    this.#metrics.increment('tokens_issued', { grant: 'password' })
+    this.#metrics.observe('operation_seconds', (performance.now() - started) / 1000, {
+      op: 'login',
+    })
+    return pair
+  }
+
+  /**
+   * Rotates a refresh token: the presented one is consumed and a successor issued, atomically. A
+   * retry within the grace window returns the same successor; reuse outside it revokes the session.
+   */
+  async refresh(
+    refreshToken: string,
+    context: RequestContext & { tenantId: string },
+  ): Promise<TokenPair> {
+    const started = performance.now()
+    if (!isRefreshTokenShape(refreshToken))
+      throw this.#fail(new InvalidTokenError('not a refresh token'))
+    const config = await this.#config(context.tenantId)
+    const now = this.#clock()
+    const outcome = await this.#storage.transaction((tx) =>
+      rotate(tx, context.tenantId, config, refreshToken, now, context),
+    )
+    switch (outcome.kind) {
+      case 'unknown':
+        throw this.#fail(new InvalidTokenError('the refresh token is not valid'))
+      case 'expired':
+        throw this.#fail(new TokenExpiredError('the refresh token has expired'))
+      case 'revoked':
+        throw this.#fail(new TokenRevokedError('the session has ended'))
+      case 'reuse':
+        this.#revoked.apply(outcome.revocation)
+        this.#metrics.increment('reuse_detected')
+        throw this.#fail(
+          new TokenReuseError('the refresh token was already used; the session has ended'),
+        )
+    }
+    const expiresAt = Math.min(now + config.refreshIdleTtl * 1000, outcome.session.expiresAt)
+    const pair = await this.#pair(
+      config,
+      outcome.user,
+      outcome.session,
+      outcome.successor,
+      expiresAt,
+      now,
+    )
+    this.#metrics.increment('tokens_refreshed', { retry: String(outcome.kind === 'retry') })
+    this.#metrics.observe('operation_seconds', (performance.now() - started) / 1000, {
+      op: 'refresh',
+    })
+    return pair
+  }
+
+  /**
+   * Checks an access token: signature, claims, tenant, and revocation. The revocation check is a
+   * memory lookup; nothing here touches the store once the tenant's settings and keys are loaded.
+   */
+  async validate(accessToken: string, context: { tenantId: string }): Promise<AccessTokenClaims> {
+    const config = await this.#config(context.tenantId)
+    let claims: AccessTokenClaims
+    try {
+      claims = await this.#access.verify(context.tenantId, config, accessToken)
+    } catch (err) {
+      throw this.#fail(err as Error)
+    }
+    const revokedBy = this.#revoked.revokedBy(claims)
+    if (revokedBy !== undefined) {
+      throw this.#fail(new TokenRevokedError(`the token has been revoked (${revokedBy})`))
+    }
+    this.#metrics.increment('tokens_validated')
+    return claims
+  }
+
+  /**
+   * Revokes a token, as RFC 7009 says: an access token by its `jti` until it expires, a refresh
+   * token with its whole session. Tokens that are invalid, unknown or of another tenant are ignored.
+   * Returns whether something was revoked.
+   */
+  async revoke(
+    token: string,
+    context: RequestContext & { tenantId: string; actor?: string },
+  ): Promise<boolean> {
+    const config = await this.#config(context.tenantId)
+    const now = this.#clock()
+    if (isRefreshTokenShape(token)) {
+      const record = await this.#storage.sessions.findRefreshToken(
+        context.tenantId,
+        hashToken(token),
+      )
+      if (record === undefined) return false
+      return this.#endSession(context.tenantId, record.sessionId, 'revoked', config, context)
+    }
+    let claims: AccessTokenClaims
+    try {
+      claims = await this.#access.verify(context.tenantId, config, token)
+    } catch {
+      return false
+    }
+    const revocation: RevocationRecord = {
+      tenantId: context.tenantId,
+      kind: 'jti',
+      subject: claims.jti,
+      cutoff: now,
+      expiresAt: claims.exp * 1000,
+    }
+    await this.#storage.transaction(async (tx) => {
+      await tx.revocations.put(revocation)
+      await tx.audit.append({
+        tenantId: context.tenantId,
+        type: 'token.revoked',
+        severity: 'notice',
+        actor: context.actor ?? claims.sub,
+        userId: claims.sub,
+        sessionId: claims.sid,
+        jti: claims.jti,
+        ip: context.ip ?? null,
+        userAgent: context.userAgent ?? null,
+        time: now,
+      })
+    })
+    this.#revoked.apply(revocation)
+    this.#metrics.increment('revocations', { kind: 'jti' })
+    return true
+  }
+
+  /**
+   * RFC 7662 introspection: `{ active: false }` for anything not currently valid (never why), else
+   * the token's claims.
+   */
+  async introspect(token: string, context: { tenantId: string }): Promise<Record<string, unknown>> {
+    if (typeof token !== 'string') return { active: false }
+    if (isRefreshTokenShape(token)) return this.#introspectRefresh(token, context.tenantId)
+    try {
+      const claims = await this.validate(token, context)
+      return { active: true, token_type: 'access_token', ...claims }
+    } catch {
+      return { active: false }
+    }
+  }
+
+  /** Ends one session (logout on this device). */
+  async logout(
+    sessionId: string,
+    context: RequestContext & { tenantId: string; actor?: string },
+  ): Promise<boolean> {
+    const config = await this.#config(context.tenantId)
+    return this.#endSession(context.tenantId, sessionId, 'logout', config, context)
+  }
+
+  /** Ends every session of a user and revokes every token issued to them so far (all devices). */
+  async logoutAll(
+    userId: string,
+    context: RequestContext & { tenantId: string; actor?: string },
+  ): Promise<number> {
+    const config = await this.#config(context.tenantId)
+    const now = this.#clock()
+    const revocation: RevocationRecord = {
+      tenantId: context.tenantId,
+      kind: 'user',
+      subject: userId,
+      cutoff: now,
+      expiresAt: now + config.accessTokenTtl * 1000,
+    }
+    const ended = await this.#storage.transaction(async (tx) => {
+      const ids = await tx.sessions.revokeAllForUser(context.tenantId, userId, now, 'logout all')
+      await tx.revocations.put(revocation)
+      await tx.audit.append({
+        tenantId: context.tenantId,
+        type: 'logout.all',
+        severity: 'notice',
+        actor: context.actor ?? userId,
+        userId,
+        ip: context.ip ?? null,
+        userAgent: context.userAgent ?? null,
+        details: { sessions: ids.length },
+        time: now,
+      })
+      return ids
+    })
+    this.#revoked.apply(revocation)
+    this.#metrics.increment('revocations', { kind: 'user' })
+    return ended.length
+  }
+
+  /** A user's sessions, newest first, active and ended. */
+  listSessions(tenantId: string, userId: string): Promise<SessionRecord[]> {
+    return this.#storage.sessions.listByUser(tenantId, userId)
+  }
+
+  /** Ends one of a user's sessions; NotFoundError when it is not theirs. */
+  async endSession(
+    userId: string,
+    sessionId: string,
+    context: RequestContext & { tenantId: string; actor?: string },
+  ): Promise<boolean> {
+    const session = await this.#storage.sessions.get(context.tenantId, sessionId)
+    if (session === undefined || session.userId !== userId)
+      throw new NotFoundError('no such session')
+    const config = await this.#config(context.tenantId)
+    return this.#endSession(context.tenantId, sessionId, 'ended', config, context)
+  }
+
+  /** Ends every session of a user but `keep` (the one in use). Returns how many ended. */
+  async endOtherSessions(
+    userId: string,
+    keep: string,
+    context: RequestContext & { tenantId: string; actor?: string },
+  ): Promise<number> {
+    let ended = 0
+    for (const session of await this.listSessions(context.tenantId, userId)) {
+      if (session.id === keep || session.revokedAt !== null) continue
+      if (await this.endSession(userId, session.id, context)) ended++
+    }
+    return ended
+  }
+
+  /** Revokes every token issued so far in a tenant (a tenant-wide cut-off). */
+  async revokeTenant(
+    context: RequestContext & { tenantId: string; actor?: string },
+  ): Promise<void> {
+    const config = await this.#config(context.tenantId)
+    const now = this.#clock()
+    const revocation: RevocationRecord = {
+      tenantId: context.tenantId,
+      kind: 'tenant',
+      subject: context.tenantId,
+      cutoff: now,
+      expiresAt: now + Math.max(config.accessTokenTtl, config.sessionAbsoluteTtl) * 1000,
+    }
+    await this.#storage.transaction(async (tx) => {
+      await tx.revocations.put(revocation)
+      await tx.audit.append({
+        tenantId: context.tenantId,
+        type: 'token.revoked',
+        severity: 'warning',
+        actor: context.actor ?? 'system',
+        ip: context.ip ?? null,
+        userAgent: context.userAgent ?? null,
+        details: { scope: 'tenant' },
+        time: now,
+      })
+    })
+    this.#revoked.apply(revocation)
+  }
+
+  /** Housekeeping: forgets expired revocations and sealed successors past the grace window. */
+  async prune(): Promise<void> {
+    const now = this.#clock()
+    await this.#storage.revocations.prune(now)
+    this.#revoked.prune(now)
+    // The longest grace window any tenant may set is bounded by the absolute session lifetime.
+    await this.#storage.sessions.pruneSealed(now - 24 * 3600 * 1000)
+  }
+
+  async #endSession(
+    tenantId: string,
+    sessionId: string,
+    reason: 'logout' | 'ended' | 'revoked',
+    config: TenantConfig,
+    context: RequestContext & { actor?: string },
+  ): Promise<boolean> {
+    const now = this.#clock()
+    const revocation: RevocationRecord = {
+      tenantId,
+      kind: 'session',
+      subject: sessionId,
+      cutoff: now,
+      expiresAt: now + config.accessTokenTtl * 1000,
+    }
+    const ended = await this.#storage.transaction(async (tx) => {
+      const session = await tx.sessions.get(tenantId, sessionId)
+      if (session === undefined || !(await tx.sessions.revoke(tenantId, sessionId, now, reason))) {
+        return false
+      }
+      await tx.revocations.put(revocation)
+      await tx.audit.append({
+        tenantId,
+        type: reason === 'logout' ? 'logout' : 'session.revoked',
+        severity: 'notice',
+        actor: context.actor ?? session.userId,
+        userId: session.userId,
+        sessionId,
+        ip: context.ip ?? null,
+        userAgent: context.userAgent ?? null,
+        details: { reason },
+        time: now,
+      })
+      return true
+    })
+    if (ended) {
+      this.#revoked.apply(revocation)
+      this.#metrics.increment('revocations', { kind: 'session' })
+    }
+    return ended
+  }
+
+  async #introspectRefresh(token: string, tenantId: string): Promise<Record<string, unknown>> {
+    const now = this.#clock()
+    const record = await this.#storage.sessions.findRefreshToken(tenantId, hashToken(token))
+    if (record === undefined || record.consumedAt !== null || now >= record.expiresAt) {
+      return { active: false }
+    }
+    const session = await this.#storage.sessions.get(tenantId, record.sessionId)
+    if (session === undefined || session.revokedAt !== null || now >= session.expiresAt) {
+      return { active: false }
+    }
+    return {
+      active: true,
+      token_type: 'refresh_token',
+      client_id: session.clientId,
+      sub: session.userId,
+      sid: session.id,
+      tid: tenantId,
+      exp: Math.floor(record.expiresAt / 1000),
+      iat: Math.floor(record.createdAt / 1000),
+    }
+  }
+
+  async #pair(
+    config: TenantConfig,
+    user: UserRecord,
+    session: SessionRecord,
+    refreshToken: string,
+    refreshExpiresAt: number,
+    now: number,
+  ): Promise<TokenPair> {
+    const iat = this.#revoked.earliestIat(session.tenantId, user.id, Math.floor(now / 1000))
+    const { token, claims } = await this.#access.issue(config, {
+      tenantId: session.tenantId,
+      userId: user.id,
+      sessionId: session.id,
+      clientId: session.clientId,
+      scopes: user.scopes,
+      roles: user.roles,
+      iat,
+    })
+    return {
+      accessToken: token,
+      expiresIn: config.accessTokenTtl,
+      refreshToken,
+      refreshExpiresAt,
+      session,
+      claims,
+    }
+  }
+
+  async #config(tenantId: string): Promise<TenantConfig> {
+    if (typeof tenantId !== 'string' || tenantId.length === 0) {
+      throw new InvalidInputError('tenantId is required')
+    }
+    return (await this.#tenants.get(tenantId)).config
+  }
+
+  #fail(err: Error): Error {
+    const reason = (err as { code?: string }).code ?? 'unknown'
+    this.#metrics.increment('token_failures', { reason })
+    return err
+  }
+}

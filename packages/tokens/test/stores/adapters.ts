@@ -1,0 +1,117 @@
+// The storages every contract runs against: memory, a SQLite file, and PostgreSQL when
+// TESSERA_TEST_PG_URL names a server. Each `make()` gives a fresh, empty storage; `cleanup()`
+// closes what was made and removes files and schemas.
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import pg from 'pg'
+import { createMemoryStorage } from '../../src/adapters/memory/storage.js'
+import { createSqlStorage } from '../../src/adapters/sql/storage.js'
+import { migrate } from '../../src/db/migrate.js'
+import type { Database as Schema } from '../../src/db/schema.js'
+import { openSqlite } from '../../src/db/sqlite.js'
+import type { Storage } from '../../src/stores/interfaces.js'
+
+/** A storage backend under test. */
+export interface TestAdapter {
+  name: string
+  /** Why the adapter cannot run here, if it cannot. */
+  skip?: string
+  /** Called once before the first `make`. */
+  setup(): Promise<void>
+  /** A fresh, empty storage. */
+  make(): Promise<Storage>
+  /** Closes every storage made since the last cleanup. */
+  closeMade(): Promise<void>
+  /** Called once after the last test. */
+  teardown(): Promise<void>
+}
+
+function tracking(open: () => Promise<Storage>) {
+  const made: Storage[] = []
+  return {
+    async make() {
+      const storage = await open()
+      made.push(storage)
+      return storage
+    },
+    async closeMade() {
+      await Promise.all(made.splice(0).map((storage) => storage.close()))
+    },
+  }
+}
+
+/** The memory adapter. */
+export function memoryAdapter(): TestAdapter {
+  return {
+    name: 'memory',
+    setup: async () => {},
+    teardown: async () => {},
+    ...tracking(async () => createMemoryStorage()),
+  }
+}
+
+/** The SQL adapter on SQLite: one new file per storage, in a temporary folder. */
+export function sqliteAdapter(): TestAdapter {
+  let dir = ''
+  let files = 0
+  return {
+    name: 'sqlite',
+    async setup() {
+      dir = mkdtempSync(join(tmpdir(), 'tessera-contracts-'))
+    },
+    async teardown() {
+      rmSync(dir, { recursive: true, force: true })
+    },
+    ...tracking(() =>
+      createSqlStorage(openSqlite({ driver: Database, filename: join(dir, `${files++}.db`) })),
+    ),
+  }
+}
+
+/**
+ * The SQL adapter on PostgreSQL: one schema for the run (`tessera_test_<random>`, dropped after),
+ * every table emptied before each storage.
+ */
+export function postgresAdapter(url = process.env.TESSERA_TEST_PG_URL): TestAdapter {
+  const schema = `tessera_test_${randomBytes(6).toString('hex')}`
+  const connect = () =>
+    new Kysely<Schema>({
+      dialect: new PostgresDialect({
+        pool: new pg.Pool({ connectionString: url, options: `-c search_path=${schema}`, max: 10 }),
+      }),
+    })
+  const admin = () => new pg.Client({ connectionString: url })
+  let tables: string[] = []
+  return {
+    name: 'postgresql',
+    ...(url ? {} : { skip: 'TESSERA_TEST_PG_URL is not set' }),
+    async setup() {
+      const client = admin()
+      await client.connect()
+      await client.query(`create schema ${schema}`)
+      await client.end()
+      const db = connect()
+      await migrate(db)
+      const rows = await sql<{ name: string }>`
+        select table_name as name from information_schema.tables
+        where table_schema = ${schema} and table_name not like 'kysely_%'`.execute(db)
+      tables = rows.rows.map((row) => row.name)
+      await db.destroy()
+    },
+    async teardown() {
+      const client = admin()
+      await client.connect()
+      await client.query(`drop schema if exists ${schema} cascade`)
+      await client.end()
+    },
+    ...tracking(async () => {
+      const db = connect()
+      await sql`truncate ${sql.join(tables.map((t) => sql.id(t)))} cascade`.execute(db)
+      return createSqlStorage(db)
+    }),
+  }
+}

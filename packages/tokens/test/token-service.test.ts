@@ -1,0 +1,338 @@
+import assert from 'node:assert/strict'
+import { test, type TestContext } from 'node:test'
+import { jwt } from '@tessera/jose'
+import { Accounts } from '../src/accounts.js'
+import * as errors from '../src/errors.js'
+import { KeyManager } from '../src/key-manager.js'
+import { MasterKey } from '../src/key-wrap.js'
+import { InMemoryMetrics } from '../src/metrics.js'
+import type { TenantConfig } from '../src/stores/records.js'
+import { Tenants } from '../src/tenants.js'
+import { TokenService } from '../src/token-service.js'
+import { Clock, CountingHasher, events, sqliteStorage } from './support.js'
+
+const PASSWORD = 'correct horse battery staple'
+
+async function setup(t: TestContext, config: Partial<TenantConfig> = {}) {
+  const { storage, file } = await sqliteStorage(t)
+  const clock = new Clock()
+  const tenants = new Tenants(storage, clock.fn)
+  const tenant = await tenants.create('acme', { issuer: 'https://id.acme.example', ...config })
+  const keys = new KeyManager({
+    storage,
+    tenants,
+    masterKey: new MasterKey(MasterKey.generate()),
+    clock: clock.fn,
+  })
+  const accounts = new Accounts({
+    storage,
+    clock: clock.fn,
+    passwords: new CountingHasher(),
+    // The callback runs after setup, once `service` exists.
+    onRevoked: (revocations) => revocations.forEach((r) => service.revocations.apply(r)),
+  })
+  const metrics = new InMemoryMetrics()
+  const service = new TokenService({
+    storage,
+    tenants,
+    keys,
+    authenticator: accounts,
+    metrics,
+    clock: clock.fn,
+  })
+  await service.start()
+  const user = await accounts.createUser({
+    tenantId: tenant.id,
+    username: 'Ada',
+    password: PASSWORD,
+    roles: ['admin'],
+    scopes: ['read', 'write'],
+  })
+  const tenantId = tenant.id
+  const login = (device = 'laptop') =>
+    service.login({
+      tenantId,
+      username: 'ada',
+      password: PASSWORD,
+      ip: '192.0.2.1',
+      userAgent: 'test',
+      device,
+    })
+  return {
+    storage,
+    file,
+    clock,
+    tenants,
+    keys,
+    accounts,
+    service,
+    metrics,
+    tenant,
+    tenantId,
+    user,
+    login,
+  }
+}
+
+test('login issues an RFC 9068 access token and an opaque refresh token', async (t) => {
+  const { service, tenantId, user, login, storage } = await setup(t)
+  const pair = await login()
+  assert.match(pair.refreshToken, /^rt_[A-Za-z0-9_-]{43}$/)
+  assert.equal(jwt.getUnverifiedHeader(pair.accessToken).typ, 'at+jwt')
+  assert.equal(jwt.getUnverifiedHeader(pair.accessToken).alg, 'ES256')
+  const claims = await service.validate(pair.accessToken, { tenantId })
+  assert.equal(claims.sub, user.id)
+  assert.equal(claims.tid, tenantId)
+  assert.equal(claims.sid, pair.session.id)
+  assert.equal(claims.iss, 'https://id.acme.example')
+  assert.equal(claims.scope, 'read write')
+  assert.deepEqual(claims.roles, ['admin'])
+  assert.equal(claims.exp - claims.iat, 900)
+  assert.equal(typeof claims.jti, 'string')
+  assert.equal(typeof claims.client_id, 'string')
+  assert.equal(pair.expiresIn, 900)
+  // Only the hash of the refresh token is stored.
+  const stored = await storage.sessions.listByUser(tenantId, user.id)
+  assert.equal(stored.length, 1)
+  assert.equal(stored[0]!.device, 'laptop')
+  const issued = await events(storage, tenantId, 'token.issued')
+  assert.equal(issued.length, 1)
+  assert.equal(JSON.stringify(issued).includes(pair.refreshToken), false)
+})
+
+test('refresh rotates: the successor works, the presented token is consumed', async (t) => {
+  const { service, tenantId, login, clock } = await setup(t)
+  const first = await login()
+  clock.advance(1000)
+  const second = await service.refresh(first.refreshToken, { tenantId, ip: '192.0.2.2' })
+  assert.notEqual(second.refreshToken, first.refreshToken)
+  assert.equal(second.session.id, first.session.id)
+  await service.validate(second.accessToken, { tenantId })
+  clock.advance(1000)
+  const third = await service.refresh(second.refreshToken, { tenantId })
+  assert.notEqual(third.refreshToken, second.refreshToken)
+  const sessions = await service.listSessions(tenantId, first.session.userId)
+  assert.equal(sessions[0]!.lastIp, null)
+})
+
+test('50 concurrent refreshes of one token end in one chain, with no false alarm', async (t) => {
+  const { service, tenantId, login, storage, metrics } = await setup(t)
+  const first = await login()
+  const results = await Promise.all(
+    Array.from({ length: 50 }, () => service.refresh(first.refreshToken, { tenantId })),
+  )
+  const successors = new Set(results.map((r) => r.refreshToken))
+  assert.equal(successors.size, 1, 'every concurrent refresh got the same successor')
+  assert.equal(metrics.count('reuse_detected'), 0)
+  assert.equal((await events(storage, tenantId, 'refresh.reuse_detected')).length, 0)
+  // The successor is live; the chain did not fork.
+  const next = await service.refresh([...successors][0]!, { tenantId })
+  await service.validate(next.accessToken, { tenantId })
+})
+
+test('two tabs refreshing at once keep one chain (the Keycloak false positive does not happen)', async (t) => {
+  const { service, tenantId, login, clock } = await setup(t)
+  const t0 = await login()
+  const tabA = await service.refresh(t0.refreshToken, { tenantId })
+  clock.advance(5_000) // tab B's request arrives late, inside the grace window
+  const tabB = await service.refresh(t0.refreshToken, { tenantId })
+  assert.equal(tabB.refreshToken, tabA.refreshToken)
+  clock.advance(1_000)
+  const a2 = await service.refresh(tabA.refreshToken, { tenantId })
+  const b2 = await service.refresh(tabB.refreshToken, { tenantId })
+  assert.equal(
+    a2.refreshToken,
+    b2.refreshToken,
+    'no fork: both tabs hold the same chain (the Hydra fork does not happen)',
+  )
+  await service.validate(b2.accessToken, { tenantId })
+})
+
+test('reuse after the grace window revokes the whole family and its access tokens', async (t) => {
+  const { service, tenantId, login, clock, storage, metrics } = await setup(t)
+  const stolen = await login()
+  const rotated = await service.refresh(stolen.refreshToken, { tenantId })
+  clock.advance(31_000)
+  await assert.rejects(service.refresh(stolen.refreshToken, { tenantId }), (err) => {
+    assert.ok(err instanceof errors.TokenReuseError)
+    assert.equal((err as errors.TokenError).code, 'ERR_TOKEN_REUSED')
+    return true
+  })
+  // The legitimate holder's successor and every access token of the session are dead.
+  await assert.rejects(
+    service.refresh(rotated.refreshToken, { tenantId }),
+    errors.TokenRevokedError,
+  )
+  await assert.rejects(
+    service.validate(rotated.accessToken, { tenantId }),
+    errors.TokenRevokedError,
+  )
+  await assert.rejects(service.validate(stolen.accessToken, { tenantId }), errors.TokenRevokedError)
+  const critical = await events(storage, tenantId, 'refresh.reuse_detected')
+  assert.equal(critical.length, 1)
+  assert.equal(critical[0]!.severity, 'critical')
+  assert.equal(metrics.count('reuse_detected'), 1)
+  // Other sessions of the user are untouched.
+  const other = await login('phone')
+  await service.validate(other.accessToken, { tenantId })
+})
+
+test('refresh tokens expire when idle, and sessions at their absolute end', async (t) => {
+  const { service, tenantId, login, clock } = await setup(t, {
+    refreshIdleTtl: 3600,
+    sessionAbsoluteTtl: 7200,
+  })
+  const pair = await login()
+  clock.advance(3_600_000)
+  await assert.rejects(service.refresh(pair.refreshToken, { tenantId }), errors.TokenExpiredError)
+  const again = await login()
+  clock.advance(3_000_000)
+  const next = await service.refresh(again.refreshToken, { tenantId }) // extends idle expiry
+  clock.advance(3_000_000)
+  const last = await service.refresh(next.refreshToken, { tenantId })
+  clock.advance(1_300_000) // past the absolute lifetime of the session
+  await assert.rejects(service.refresh(last.refreshToken, { tenantId }), errors.TokenExpiredError)
+})
+
+test('bad refresh tokens get typed errors without a lookup', async (t) => {
+  const { service, tenantId } = await setup(t)
+  for (const bad of ['', 'rt_short', 'x'.repeat(10_000), 42, null]) {
+    await assert.rejects(service.refresh(bad as never, { tenantId }), errors.InvalidTokenError)
+  }
+  await assert.rejects(
+    service.refresh('rt_' + 'A'.repeat(43), { tenantId }),
+    (err) =>
+      err instanceof errors.InvalidTokenError &&
+      (err as errors.TokenError).code === 'ERR_TOKEN_INVALID',
+  )
+})
+
+test('access tokens expire, and forged or foreign ones are refused', async (t) => {
+  const { service, tenantId, login, clock } = await setup(t)
+  const pair = await login()
+  const [h, p, s] = pair.accessToken.split('.')
+  const forged = `${h}.${Buffer.from(JSON.stringify({ ...jwt.getUnverifiedClaims(pair.accessToken), roles: ['root'] })).toString('base64url')}.${s}`
+  await assert.rejects(service.validate(forged, { tenantId }), errors.InvalidTokenError)
+  await assert.rejects(service.validate(`${h}.${p}`, { tenantId }), errors.InvalidTokenError)
+  clock.advance(900_000)
+  await assert.rejects(service.validate(pair.accessToken, { tenantId }), errors.TokenExpiredError)
+})
+
+test('revoke: an access token by jti, a refresh token with its session (RFC 7009)', async (t) => {
+  const { service, tenantId, login } = await setup(t)
+  const a = await login()
+  assert.equal(await service.revoke(a.accessToken, { tenantId }), true)
+  await assert.rejects(service.validate(a.accessToken, { tenantId }), errors.TokenRevokedError)
+  const refreshed = await service.refresh(a.refreshToken, { tenantId })
+  await service.validate(refreshed.accessToken, { tenantId })
+  assert.equal(await service.revoke(refreshed.refreshToken, { tenantId }), true)
+  await assert.rejects(
+    service.validate(refreshed.accessToken, { tenantId }),
+    errors.TokenRevokedError,
+  )
+  await assert.rejects(
+    service.refresh(refreshed.refreshToken, { tenantId }),
+    errors.TokenRevokedError,
+  )
+  // Unknown and malformed tokens are ignored, as RFC 7009 says.
+  assert.equal(await service.revoke('garbage', { tenantId }), false)
+  assert.equal(await service.revoke('rt_' + 'B'.repeat(43), { tenantId }), false)
+})
+
+test('introspection answers active or not, never why (RFC 7662)', async (t) => {
+  const { service, tenantId, login, user } = await setup(t)
+  const pair = await login()
+  const access = await service.introspect(pair.accessToken, { tenantId })
+  assert.equal(access.active, true)
+  assert.equal(access.token_type, 'access_token')
+  assert.equal(access.sub, user.id)
+  const refresh = await service.introspect(pair.refreshToken, { tenantId })
+  assert.equal(refresh.active, true)
+  assert.equal(refresh.token_type, 'refresh_token')
+  await service.revoke(pair.accessToken, { tenantId })
+  assert.deepEqual(await service.introspect(pair.accessToken, { tenantId }), { active: false })
+  assert.deepEqual(await service.introspect('nonsense', { tenantId }), { active: false })
+  assert.deepEqual(await service.introspect(42 as never, { tenantId }), { active: false })
+})
+
+test('sessions per device: list, end one, end the others, log out everywhere', async (t) => {
+  const { service, tenantId, login, user, clock } = await setup(t)
+  const laptop = await login('laptop')
+  const phone = await login('phone')
+  const tablet = await login('tablet')
+  const sessions = await service.listSessions(tenantId, user.id)
+  assert.deepEqual(sessions.map((s) => s.device).sort(), ['laptop', 'phone', 'tablet'])
+  assert.equal(await service.endSession(user.id, phone.session.id, { tenantId }), true)
+  await assert.rejects(service.validate(phone.accessToken, { tenantId }), errors.TokenRevokedError)
+  await assert.rejects(
+    service.endSession('someone-else', laptop.session.id, { tenantId }),
+    errors.NotFoundError,
+  )
+  assert.equal(await service.endOtherSessions(user.id, laptop.session.id, { tenantId }), 1)
+  await assert.rejects(service.validate(tablet.accessToken, { tenantId }), errors.TokenRevokedError)
+  await service.validate(laptop.accessToken, { tenantId })
+  assert.equal(await service.logout(laptop.session.id, { tenantId }), true)
+  await assert.rejects(service.validate(laptop.accessToken, { tenantId }), errors.TokenRevokedError)
+  // Log out everywhere: every token so far dies, and a login right after works.
+  const a = await login('a')
+  const b = await login('b')
+  assert.equal(await service.logoutAll(user.id, { tenantId }), 2)
+  await assert.rejects(service.validate(a.accessToken, { tenantId }), errors.TokenRevokedError)
+  await assert.rejects(service.refresh(b.refreshToken, { tenantId }), errors.TokenRevokedError)
+  const fresh = await login('after')
+  await service.validate(fresh.accessToken, { tenantId })
+  clock.advance(1)
+})
+
+test('a tenant-wide cut-off revokes every older token of that tenant', async (t) => {
+  const { service, tenantId, login } = await setup(t)
+  const before = await login()
+  await service.revokeTenant({ tenantId })
+  await assert.rejects(service.validate(before.accessToken, { tenantId }), errors.TokenRevokedError)
+  const after = await login()
+  await service.validate(after.accessToken, { tenantId })
+})
+
+test('tokens of one tenant are invalid in another', async (t) => {
+  const { service, tenantId, login, tenants } = await setup(t)
+  const other = await tenants.create('globex')
+  const pair = await login()
+  await assert.rejects(
+    service.validate(pair.accessToken, { tenantId: other.id }),
+    errors.InvalidTokenError,
+  )
+  await assert.rejects(
+    service.refresh(pair.refreshToken, { tenantId: other.id }),
+    errors.InvalidTokenError,
+  )
+  assert.equal(await service.revoke(pair.refreshToken, { tenantId: other.id }), false)
+  assert.deepEqual(await service.introspect(pair.accessToken, { tenantId: other.id }), {
+    active: false,
+  })
+  await assert.rejects(
+    service.login({ tenantId: other.id, username: 'ada', password: PASSWORD }),
+    errors.InvalidCredentialsError,
+  )
+  await assert.rejects(
+    service.validate(pair.accessToken, { tenantId: 'no-such-tenant' }),
+    errors.NotFoundError,
+  )
+  await service.validate(pair.accessToken, { tenantId })
+})
+
+test('disabling a user ends their sessions and access tokens at once', async (t) => {
+  const { service, tenantId, login, accounts, user } = await setup(t)
+  const pair = await login()
+  await accounts.setDisabled(tenantId, user.id, true)
+  await assert.rejects(service.validate(pair.accessToken, { tenantId }), errors.TokenRevokedError)
+  await assert.rejects(service.refresh(pair.refreshToken, { tenantId }), errors.TokenRevokedError)
+})
+
+test('validation does no I/O: it works with the store closed', async (t) => {
+  const { service, tenantId, login, storage } = await setup(t)
+  const pair = await login()
+  await service.validate(pair.accessToken, { tenantId })
+  await storage.close()
+  const claims = await service.validate(pair.accessToken, { tenantId })
+  assert.equal(claims.sid, pair.session.id)
+})
