@@ -8,8 +8,24 @@ export type SqliteConstructor = new (
   options?: { timeout?: number },
 ) => {
   pragma(source: string): unknown
+  prepare(sql: string): SqliteStatement
   close(): unknown
 }
+
+/** The part of a better-sqlite3 statement Kysely uses. */
+interface SqliteStatement {
+  readonly reader: boolean
+  all(parameters: readonly unknown[]): unknown[]
+  run(parameters: readonly unknown[]): {
+    changes: number | bigint
+    lastInsertRowid: number | bigint
+  }
+  iterate(parameters: readonly unknown[]): IterableIterator<unknown>
+}
+
+// Kysely prepares every query anew; its SQL text repeats (values are parameters), so prepared
+// statements are kept by text. Bounded, in case a caller builds SQL with literals.
+const STATEMENT_CACHE_SIZE = 500
 
 /** Options for {@link openSqlite}. */
 export interface SqliteOptions {
@@ -35,7 +51,21 @@ export function openSqlite(options: SqliteOptions): Kysely<Database> {
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
-  return new Kysely<Database>({
-    dialect: new SqliteDialect({ database: sqlite as never }),
-  })
+  const statements = new Map<string, SqliteStatement>()
+  const database = {
+    close: () => {
+      statements.clear()
+      sqlite.close()
+    },
+    prepare: (sql: string): SqliteStatement => {
+      let statement = statements.get(sql)
+      if (statement === undefined) {
+        statement = sqlite.prepare(sql)
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.clear()
+        statements.set(sql, statement)
+      }
+      return statement
+    },
+  }
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
 }
