@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 /** The benchmarks, in the order they run: a file beside this one, and the node flags it needs. */
 const BENCHES: Array<{ file: string; node?: string[] }> = [
   { file: 'lifecycle.bench.js' },
+  { file: 'logins.bench.js' },
   { file: 'audit.bench.js' },
 ]
 

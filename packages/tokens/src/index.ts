@@ -17,6 +17,10 @@ export { migrate } from './db/migrate.js'
 export { createSqlStorage } from './adapters/sql/storage.js'
 export { createMemoryStorage } from './adapters/memory/storage.js'
 export { AuditLog } from './audit-log.js'
+export { Accounts } from './accounts.js'
+export { Passwords, needsRehash, OWASP_ARGON2ID, DEFAULT_PASSWORD_POLICY } from './passwords.js'
+export { RateLimits, auditRateLimits, DEFAULT_RATE_LIMITS } from './rate-limits.js'
+export { ApiKeys } from './api-keys.js'
 export { checkAuditEvent } from './audit/validate.js'
 export { verifyChain } from './audit/verify.js'
 export { resolveTenantConfig, DEFAULT_TENANT_CONFIG } from './tenant-config.js'
@@ -41,6 +45,7 @@ export type {
   AuditStore,
   AuditHead,
   SigningKeyStore,
+  ApiKeyStore,
 } from './stores/interfaces.js'
 export type {
   TenantConfig,
@@ -52,6 +57,7 @@ export type {
   RevocationRecord,
   SigningKeyState,
   SigningKeyRecord,
+  ApiKeyRecord,
 } from './stores/records.js'
 export type {
   AuditEvent,
@@ -61,5 +67,17 @@ export type {
   StoredAuditEvent,
 } from './audit/events.js'
 export type { TokenErrorCode } from './errors.js'
+export type { AccountsOptions, AuditContext } from './accounts.js'
+export type { CreateUserInput, User } from './user-fields.js'
+export type { ChangePasswordInput } from './password-change.js'
+export type { PasswordHasher, Argon2Params, PasswordPolicy, PasswordsOptions } from './passwords.js'
+export type {
+  RateLimitRule,
+  RateLimitHit,
+  OnLimited,
+  RateLimitProfile,
+  RateLimitsOptions,
+} from './rate-limits.js'
+export type { ApiKey, ApiKeysOptions, CreateApiKeyInput } from './api-keys.js'
 export type { AuditLogOptions, AuditPage, AuditExportQuery } from './audit-log.js'
 export type { ChainVerification, ChainBreak } from './audit/verify.js'
