@@ -22,6 +22,18 @@ export type JOSEErrorCode =
   | 'ERR_JWT_CLAIM_MISSING'
   | 'ERR_KEY_INVALID'
   | 'ERR_JWK_INVALID'
+  | 'ERR_JWE_INVALID'
+  | 'ERR_JWE_DECRYPTION_FAILED'
+  | 'ERR_JWE_ALGORITHM_NOT_ALLOWED'
+  | 'ERR_JWE_LIMIT_EXCEEDED'
+  | 'ERR_JWE_UNSUPPORTED'
+  | 'ERR_JWT_DECRYPTION_FAILED'
+  | 'ERR_JWT_UNSUPPORTED'
+  | 'ERR_JWKS_FETCH_FAILED'
+  | 'ERR_JWKS_TIMEOUT'
+  | 'ERR_JWKS_INVALID'
+  | 'ERR_JWKS_TOO_LARGE'
+  | 'ERR_JWT_KEYS_UNAVAILABLE'
 
 /** Options every error accepts. */
 export interface JOSEErrorOptions {
@@ -143,9 +155,119 @@ export class JWKError extends JOSEError {
   override readonly code = 'ERR_JWK_INVALID'
 }
 
+/** A JWE could not be parsed or breaks a rule of RFC 7516 (a header rule, `crit`, `zip`, `epk`). */
+export class JWEError extends JOSEError {
+  override readonly code: JOSEErrorCode = 'ERR_JWE_INVALID'
+}
+
 /**
- * Re-types any error from the JWS layer as a JWTError, so that `jwt.decode` keeps its promise that
- * everything it throws is a JWTError. JWTErrors pass through unchanged.
+ * A JWE did not decrypt: a wrong tag, a key that does not unwrap the CEK or unwraps one of the
+ * wrong length, or no key that can decrypt it. Every such failure looks the same on purpose.
+ */
+export class JWEDecryptionError extends JWEError {
+  override readonly code = 'ERR_JWE_DECRYPTION_FAILED'
+}
+
+/** A JWE names an `alg` or `enc` the caller did not allow, or one that is unknown. */
+export class JWEAlgorithmError extends JWEError {
+  override readonly code = 'ERR_JWE_ALGORITHM_NOT_ALLOWED'
+}
+
+/** A JWE goes over a limit: inflated or compressed size (`zip`), or PBES2 `p2c` out of bounds. */
+export class JWELimitError extends JWEError {
+  override readonly code = 'ERR_JWE_LIMIT_EXCEEDED'
+}
+
+/**
+ * This runtime cannot do what the JWE needs: RSA1_5 decryption where node:crypto refuses PKCS#1
+ * v1.5 private decryption (CVE-2023-46809) because its OpenSSL lacks implicit rejection.
+ */
+export class JWENotSupportedError extends JWEError {
+  override readonly code = 'ERR_JWE_UNSUPPORTED'
+}
+
+/** An encrypted JWT did not decrypt (the JWE layer's JWEDecryptionError, re-typed). */
+export class JWTDecryptionError extends JWTError {
+  override readonly code = 'ERR_JWT_DECRYPTION_FAILED'
+}
+
+/** An encrypted JWT needs something this runtime cannot do (the JWE layer's JWENotSupportedError). */
+export class JWTUnsupportedError extends JWTError {
+  override readonly code = 'ERR_JWT_UNSUPPORTED'
+}
+
+/**
+ * A remote JWK Set could not be fetched: a network failure, a status other than 200, a redirect.
+ *
+ * @example
+ * ```ts
+ * await keys.reload().catch((err) => {
+ *   if (err instanceof errors.JWKSFetchError) log.warn('JWKS unavailable', err.code)
+ * })
+ * ```
+ */
+export class JWKSFetchError extends JOSEError {
+  override readonly code: JOSEErrorCode = 'ERR_JWKS_FETCH_FAILED'
+}
+
+/**
+ * A remote JWK Set did not arrive (headers and body) within the timeout.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof errors.JWKSTimeoutError) metrics.increment('jwks.timeout')
+ * ```
+ */
+export class JWKSTimeoutError extends JWKSFetchError {
+  override readonly code = 'ERR_JWKS_TIMEOUT'
+}
+
+/**
+ * A remote JWK Set arrived, but is not a valid JWK Set of public keys.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof errors.JWKSInvalidError) alert('the JWKS endpoint serves garbage')
+ * ```
+ */
+export class JWKSInvalidError extends JOSEError {
+  override readonly code = 'ERR_JWKS_INVALID'
+}
+
+/**
+ * A remote JWK Set response is larger than `maxResponseBytes`; it is not read past the limit.
+ *
+ * @example
+ * ```ts
+ * jwk.createRemoteKeySet(url, { maxResponseBytes: 1024 * 1024 }) // if your set is really that big
+ * ```
+ */
+export class JWKSTooLargeError extends JWKSFetchError {
+  override readonly code = 'ERR_JWKS_TOO_LARGE'
+}
+
+/**
+ * A JWT could not be checked because its remote key set has no good copy; `cause` says why. This is
+ * the verifier's problem, not the token's: answer 503, not 401.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   return await jwt.decodeAsync(token, keys, { algorithms: ['RS256'] })
+ * } catch (err) {
+ *   if (err instanceof errors.KeySetUnavailableError) return reply.code(503).send()
+ *   throw err
+ * }
+ * ```
+ */
+export class KeySetUnavailableError extends JWTError {
+  override readonly code = 'ERR_JWT_KEYS_UNAVAILABLE'
+}
+
+/**
+ * Re-types any error from the JWS, JWE and key layers as a JWTError, so that `jwt.decode` and
+ * `jwt.decrypt` keep their promise that everything they throw is a JWTError. JWTErrors pass through
+ * unchanged.
  */
 export function toJWTError(err: unknown): JWTError {
   if (err instanceof JWTError) return err
@@ -154,6 +276,17 @@ export function toJWTError(err: unknown): JWTError {
   if (err instanceof JWSAlgorithmError)
     return new InvalidAlgorithmError(err.message, { cause: err })
   if (err instanceof JWSError) return new InvalidTokenError(err.message, { cause: err })
+  if (err instanceof JWEDecryptionError) return new JWTDecryptionError(err.message, { cause: err })
+  if (err instanceof JWEAlgorithmError) {
+    return new InvalidAlgorithmError(err.message, { cause: err })
+  }
+  if (err instanceof JWENotSupportedError) {
+    return new JWTUnsupportedError(err.message, { cause: err })
+  }
+  if (err instanceof JWEError) return new InvalidTokenError(err.message, { cause: err })
+  if (err instanceof JWKSFetchError || err instanceof JWKSInvalidError) {
+    return new KeySetUnavailableError(err.message, { cause: err })
+  }
   if (err instanceof InvalidKeyError || err instanceof JWKError) {
     return new JWTKeyError(err.message, { cause: err })
   }

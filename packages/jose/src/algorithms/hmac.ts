@@ -1,24 +1,31 @@
 // HMAC with SHA-2 (RFC 7518 section 3.2).
-import { Buffer } from 'node:buffer'
 import { createHmac, timingSafeEqual } from 'node:crypto'
+import { decodeBase64url } from '../internal/base64url.js'
 import type { SignatureFamilyModule } from './signer.js'
 
 export const hmac: SignatureFamilyModule = {
   createSign(alg, key) {
     const hash = alg.hash!
-    return (input) => createHmac(hash, key).update(input).digest('base64url')
+    // A signing input is ASCII, so latin1 is exact; it is also the cheapest way in.
+    return (input) =>
+      (typeof input === 'string'
+        ? createHmac(hash, key).update(input, 'latin1')
+        : createHmac(hash, key).update(input)
+      ).digest('base64url')
   },
   createVerify(alg, key) {
     const hash = alg.hash!
-    // Compare the encoded MACs: only the canonical base64url of the right MAC can be equal, so no
-    // separate strict decode is needed. The length of a MAC is public; its bytes are compared in
-    // constant time.
+    // The signature is decoded strictly, so the canonical base64url of the right MAC is the only
+    // string accepted. The length of a MAC is public; its bytes are compared in constant time.
     return (input, signature) => {
-      const expected = createHmac(hash, key).update(input).digest('base64url')
-      return (
-        signature.length === expected.length &&
-        timingSafeEqual(Buffer.from(signature, 'latin1'), Buffer.from(expected, 'latin1'))
-      )
+      const given = decodeBase64url(signature)
+      if (given === undefined) return false
+      const expected = (
+        typeof input === 'string'
+          ? createHmac(hash, key).update(input, 'latin1')
+          : createHmac(hash, key).update(input)
+      ).digest()
+      return given.length === expected.length && timingSafeEqual(given, expected)
     }
   },
 }

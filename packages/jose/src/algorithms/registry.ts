@@ -1,5 +1,6 @@
 // The table of algorithms. Everything about an algorithm is written here once; code below receives
-// the entry, never a bare name it has to switch on again. JWE algorithms join this table in part 2.
+// the entry, never a bare name it has to switch on again. Three tables: JWS signature algorithms, JWE
+// key-management algorithms and JWE content-encryption algorithms.
 
 /** A hash as node:crypto names it. */
 export type Hash = 'sha256' | 'sha384' | 'sha512'
@@ -124,34 +125,193 @@ export const EC_COORDINATE_BYTES: ReadonlyMap<string, number> = new Map([
   ['secp256k1', 32],
 ])
 
+/** How a JWE key-management algorithm gives the recipient the content encryption key (CEK). */
+export type KeyManagementFamily =
+  'dir' | 'aes-kw' | 'aes-gcm-kw' | 'rsa-oaep' | 'rsa1_5' | 'ecdh-es' | 'pbes2'
+
+/** Every JWE key-management algorithm name (`alg`, RFC 7518 section 4). */
+export type KeyManagementAlgorithmName =
+  | 'dir'
+  | 'A128KW'
+  | 'A192KW'
+  | 'A256KW'
+  | 'A128GCMKW'
+  | 'A192GCMKW'
+  | 'A256GCMKW'
+  | 'RSA-OAEP'
+  | 'RSA-OAEP-256'
+  | 'RSA-OAEP-384'
+  | 'RSA-OAEP-512'
+  | 'RSA1_5'
+  | 'ECDH-ES'
+  | 'ECDH-ES+A128KW'
+  | 'ECDH-ES+A192KW'
+  | 'ECDH-ES+A256KW'
+  | 'PBES2-HS256+A128KW'
+  | 'PBES2-HS384+A192KW'
+  | 'PBES2-HS512+A256KW'
+
+/** One JWE key-management algorithm (RFC 7518 section 4, RFC 8037 for X25519 and X448). */
+export interface KeyManagementAlgorithm {
+  readonly name: KeyManagementAlgorithmName
+  readonly family: KeyManagementFamily
+  /** The key types this algorithm accepts (ECDH-ES takes EC and OKP keys). */
+  readonly keyTypes: readonly KeyType[]
+  /** The curves (JWK `crv` names) an ECDH-ES key must be on. */
+  readonly curves?: readonly string[]
+  /**
+   * The AES key-wrapping key, in bytes: the exact length of an A*KW or A*GCMKW key, or the length
+   * of the key that ECDH-ES+A*KW and PBES2 derive. Absent where nothing is wrapped.
+   */
+  readonly wrapKeyBytes?: number
+  /** RSA-OAEP: the OAEP and MGF1 hash. PBES2: the PBKDF2 PRF hash. */
+  readonly hash?: 'sha1' | Hash
+  /** The CEK is the key itself (dir) or the agreed key (ECDH-ES): no encrypted key, one recipient. */
+  readonly direct: boolean
+  /** Off unless the caller names it in `algorithms` (RSA1_5, PBES2). */
+  readonly optIn: boolean
+  /** Only for decrypting legacy tokens, never for encrypting (RSA1_5). */
+  readonly decryptOnly: boolean
+}
+
+/** How a JWE content-encryption algorithm encrypts and authenticates. */
+export type ContentEncryptionFamily = 'aes-gcm' | 'aes-cbc-hs'
+
+/** Every JWE content-encryption algorithm name (`enc`, RFC 7518 section 5). */
+export type ContentEncryptionAlgorithmName =
+  'A128CBC-HS256' | 'A192CBC-HS384' | 'A256CBC-HS512' | 'A128GCM' | 'A192GCM' | 'A256GCM'
+
+/** One JWE content-encryption algorithm. */
+export interface ContentEncryptionAlgorithm {
+  readonly name: ContentEncryptionAlgorithmName
+  readonly family: ContentEncryptionFamily
+  /** The exact CEK length in bytes (for CBC-HMAC: the MAC key and the AES key, concatenated). */
+  readonly cekBytes: number
+  /** The exact IV length in bytes. */
+  readonly ivBytes: number
+  /** The exact authentication tag length in bytes. */
+  readonly tagBytes: number
+  /** The node:crypto cipher name. */
+  readonly cipher: string
+  /** CBC-HMAC: the HMAC hash. */
+  readonly hash?: Hash
+}
+
+const ECDH_CURVES = ['P-256', 'P-384', 'P-521', 'X25519', 'X448'] as const
+type Flags = 'direct' | 'optIn' | 'decryptOnly'
+// An entry with its flags defaulting to false.
+const km = (
+  entry: Omit<KeyManagementAlgorithm, Flags> & Partial<Pick<KeyManagementAlgorithm, Flags>>,
+): KeyManagementAlgorithm => ({
+  direct: false,
+  optIn: false,
+  decryptOnly: false,
+  ...entry,
+})
+const oct: readonly KeyType[] = ['oct']
+const rsaKey: readonly KeyType[] = ['RSA']
+const curveKey: readonly KeyType[] = ['EC', 'OKP']
+
+const keyManagementEntries: KeyManagementAlgorithm[] = [
+  km({ name: 'dir', family: 'dir', keyTypes: oct, direct: true }),
+  km({ name: 'A128KW', family: 'aes-kw', keyTypes: oct, wrapKeyBytes: 16 }),
+  km({ name: 'A192KW', family: 'aes-kw', keyTypes: oct, wrapKeyBytes: 24 }),
+  km({ name: 'A256KW', family: 'aes-kw', keyTypes: oct, wrapKeyBytes: 32 }),
+  km({ name: 'A128GCMKW', family: 'aes-gcm-kw', keyTypes: oct, wrapKeyBytes: 16 }),
+  km({ name: 'A192GCMKW', family: 'aes-gcm-kw', keyTypes: oct, wrapKeyBytes: 24 }),
+  km({ name: 'A256GCMKW', family: 'aes-gcm-kw', keyTypes: oct, wrapKeyBytes: 32 }),
+  km({ name: 'RSA-OAEP', family: 'rsa-oaep', keyTypes: rsaKey, hash: 'sha1' }),
+  km({ name: 'RSA-OAEP-256', family: 'rsa-oaep', keyTypes: rsaKey, hash: 'sha256' }),
+  km({ name: 'RSA-OAEP-384', family: 'rsa-oaep', keyTypes: rsaKey, hash: 'sha384' }),
+  km({ name: 'RSA-OAEP-512', family: 'rsa-oaep', keyTypes: rsaKey, hash: 'sha512' }),
+  km({ name: 'RSA1_5', family: 'rsa1_5', keyTypes: rsaKey, optIn: true, decryptOnly: true }),
+  km({ name: 'ECDH-ES', family: 'ecdh-es', keyTypes: curveKey, curves: ECDH_CURVES, direct: true }),
+  ...([16, 24, 32] as const).map((bytes) =>
+    km({
+      name: `ECDH-ES+A${bytes * 8}KW` as KeyManagementAlgorithmName,
+      family: 'ecdh-es',
+      keyTypes: curveKey,
+      curves: ECDH_CURVES,
+      wrapKeyBytes: bytes,
+    }),
+  ),
+  ...(
+    [
+      [256, 16],
+      [384, 24],
+      [512, 32],
+    ] as const
+  ).map(([bits, bytes]) =>
+    km({
+      name: `PBES2-HS${bits}+A${bytes * 8}KW` as KeyManagementAlgorithmName,
+      family: 'pbes2',
+      keyTypes: oct,
+      hash: `sha${bits}`,
+      wrapKeyBytes: bytes,
+      optIn: true,
+    }),
+  ),
+]
+
+const contentEncryptionEntries: ContentEncryptionAlgorithm[] = [
+  ...(
+    [
+      [128, 256],
+      [192, 384],
+      [256, 512],
+    ] as const
+  ).map(([aes, sha]) => ({
+    name: `A${aes}CBC-HS${sha}` as ContentEncryptionAlgorithmName,
+    family: 'aes-cbc-hs' as const,
+    cekBytes: aes / 4,
+    ivBytes: 16,
+    tagBytes: aes / 8,
+    cipher: `aes-${aes}-cbc`,
+    hash: `sha${sha}` as Hash,
+  })),
+  ...([128, 192, 256] as const).map((aes) => ({
+    name: `A${aes}GCM` as ContentEncryptionAlgorithmName,
+    family: 'aes-gcm' as const,
+    cekBytes: aes / 8,
+    ivBytes: 12,
+    tagBytes: 16,
+    cipher: `aes-${aes}-gcm`,
+  })),
+]
+
+const keyManagementAlgorithms = new Map<string, KeyManagementAlgorithm>(
+  keyManagementEntries.map((entry) => [entry.name, Object.freeze(entry)]),
+)
+const contentEncryptionAlgorithms = new Map<string, ContentEncryptionAlgorithm>(
+  contentEncryptionEntries.map((entry) => [entry.name, Object.freeze(entry)]),
+)
+
+/** Looks up a JWE key-management algorithm (`alg`) by name; `undefined` for anything unknown. */
+export function getKeyManagementAlgorithm(name: unknown): KeyManagementAlgorithm | undefined {
+  return typeof name === 'string' ? keyManagementAlgorithms.get(name) : undefined
+}
+
+/** Looks up a JWE content-encryption algorithm (`enc`) by name; `undefined` for anything unknown. */
+export function getContentEncryptionAlgorithm(
+  name: unknown,
+): ContentEncryptionAlgorithm | undefined {
+  return typeof name === 'string' ? contentEncryptionAlgorithms.get(name) : undefined
+}
+
+/** Every supported JWE key-management algorithm name, in table order. */
+export const KEY_MANAGEMENT_ALGORITHMS: readonly KeyManagementAlgorithmName[] = Object.freeze(
+  keyManagementEntries.map((entry) => entry.name),
+)
+
+/** Every supported JWE content-encryption algorithm name, in table order. */
+export const CONTENT_ENCRYPTION_ALGORITHMS: readonly ContentEncryptionAlgorithmName[] =
+  Object.freeze(contentEncryptionEntries.map((entry) => entry.name))
+
 /**
- * JWE names (RFC 7518 sections 4 and 5). Their entries arrive with JWE; until then a JWK whose
- * `alg` is one of these is a well-formed encryption key that can never sign or verify.
+ * Every JWE name (RFC 7518 sections 4 and 5). A JWK whose `alg` is one of these is an encryption
+ * key: it can never sign or verify.
  */
 export const ENCRYPTION_ALGORITHM_NAMES: ReadonlySet<string> = new Set([
-  'RSA1_5',
-  'RSA-OAEP',
-  'RSA-OAEP-256',
-  'RSA-OAEP-384',
-  'RSA-OAEP-512',
-  'A128KW',
-  'A192KW',
-  'A256KW',
-  'dir',
-  'ECDH-ES',
-  'ECDH-ES+A128KW',
-  'ECDH-ES+A192KW',
-  'ECDH-ES+A256KW',
-  'A128GCMKW',
-  'A192GCMKW',
-  'A256GCMKW',
-  'PBES2-HS256+A128KW',
-  'PBES2-HS384+A192KW',
-  'PBES2-HS512+A256KW',
-  'A128CBC-HS256',
-  'A192CBC-HS384',
-  'A256CBC-HS512',
-  'A128GCM',
-  'A192GCM',
-  'A256GCM',
+  ...KEY_MANAGEMENT_ALGORITHMS,
+  ...CONTENT_ENCRYPTION_ALGORITHMS,
 ])

@@ -1,27 +1,25 @@
 // RSASSA-PSS with SHA-2 and MGF1 of the same hash, salt as long as the hash (RFC 7518 section 3.5).
-import { constants, sign, verify } from 'node:crypto'
+import { constants, sign, verify, type KeyObject } from 'node:crypto'
 import { decodeBase64url } from '../internal/base64url.js'
+import type { SignatureAlgorithm } from './registry.js'
 import { signingBytes, type SignatureFamilyModule } from './signer.js'
 
 const SALT_BYTES = { sha256: 32, sha384: 48, sha512: 64 } as const
 
+/** The key and padding options node:crypto needs for `alg` (also used by the async path). */
+export function pssKeyOptions(alg: SignatureAlgorithm, key: KeyObject) {
+  return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: SALT_BYTES[alg.hash!] }
+}
+
 export const rsaPss: SignatureFamilyModule = {
   createSign(alg, key) {
     const hash = alg.hash!
-    const options = {
-      key,
-      padding: constants.RSA_PKCS1_PSS_PADDING,
-      saltLength: SALT_BYTES[hash],
-    }
+    const options = pssKeyOptions(alg, key)
     return (input) => sign(hash, signingBytes(input), options).toString('base64url')
   },
   createVerify(alg, key) {
     const hash = alg.hash!
-    const options = {
-      key,
-      padding: constants.RSA_PKCS1_PSS_PADDING,
-      saltLength: SALT_BYTES[hash],
-    }
+    const options = pssKeyOptions(alg, key)
     return (input, signature) => {
       const bytes = decodeBase64url(signature)
       if (bytes === undefined) return false

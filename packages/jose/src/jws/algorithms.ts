@@ -27,7 +27,9 @@ export function resolveAllowed(algorithms: unknown, key: Key | KeySet): AllowedA
     }
     const entry = getSignatureAlgorithm(name)
     if (entry === undefined) {
-      throw new JWSAlgorithmError(`unknown signature algorithm "${String(name).slice(0, 32)}"`)
+      // Never String(name): an object whose toString is not a function would throw a TypeError.
+      const shown = typeof name === 'string' ? `"${name.slice(0, 32)}"` : `(a ${typeof name})`
+      throw new JWSAlgorithmError(`unknown signature algorithm ${shown}`)
     }
     allowed.set(entry.name, entry)
   }

@@ -1,5 +1,4 @@
 // Parsing of the JWS Compact Serialization (RFC 7515 section 7.1) under the limits.
-import { Buffer } from 'node:buffer'
 import { decodeBase64url, isBase64url } from '../internal/base64url.js'
 import { isJsonObject, parseJson, withinDepth } from '../internal/json.js'
 import type { ResolvedLimits } from '../internal/limits.js'
@@ -16,6 +15,17 @@ export interface CompactParts {
 
 /** Splits and checks a compact JWS. Throws JWSError for anything malformed or over a limit. */
 export function parseCompact(token: unknown, limits: ResolvedLimits): CompactParts {
+  const parts = splitCompact(token, limits)
+  if (!isBase64url(parts.payloadSegment)) throw new JWSError('the payload is not base64url')
+  return parts
+}
+
+/**
+ * Splits a compact JWS and parses its header, leaving the payload segment unchecked: it is
+ * base64url, or with `b64: false` (RFC 7797) the payload itself, which only the header can say.
+ * `signingInput` is then valid only for a base64url payload.
+ */
+export function splitCompact(token: unknown, limits: ResolvedLimits): CompactParts {
   if (typeof token !== 'string') throw new JWSError('a JWS must be a string')
   if (token.length > limits.maxTokenLength) {
     throw new JWSError(`the token is longer than ${limits.maxTokenLength} characters`)
@@ -25,13 +35,10 @@ export function parseCompact(token: unknown, limits: ResolvedLimits): CompactPar
   if (second === -1 || token.indexOf('.', second + 1) !== -1) {
     throw new JWSError('a compact JWS has exactly three segments')
   }
-  const header = parseHeaderSegment(token.slice(0, first), limits)
-  const payloadSegment = token.slice(first + 1, second)
-  if (!isBase64url(payloadSegment)) throw new JWSError('the payload is not base64url')
   return {
-    header,
+    header: parseHeaderSegment(token.slice(0, first), limits),
     signingInput: token.slice(0, second),
-    payloadSegment,
+    payloadSegment: token.slice(first + 1, second),
     signatureSegment: token.slice(second + 1),
   }
 }
@@ -50,9 +57,4 @@ export function parseHeaderSegment(
   if (!isJsonObject(header)) throw new JWSError('the header is not a JSON object')
   if (!withinDepth(header, limits.maxJsonDepth)) throw new JWSError('the header nests too deeply')
   return header
-}
-
-/** Decodes a payload segment that parseCompact has already checked. */
-export function decodePayload(segment: string): Buffer {
-  return Buffer.from(segment, 'base64url')
 }

@@ -1,5 +1,6 @@
 // One step shared by jws.verify, jwt.decode and the compiled verifier: find the key for a token and
 // check its signature.
+import type { Buffer } from 'node:buffer'
 import type { SignatureAlgorithm } from '../algorithms/registry.js'
 import { Key } from '../keys/key.js'
 import type { KeySet } from '../keys/key-set.js'
@@ -13,7 +14,7 @@ export function verifySignature(
   key: Key | KeySet,
   alg: SignatureAlgorithm,
   header: Record<string, unknown>,
-  signingInput: string,
+  signingInput: string | Buffer,
   signature: string,
   insecureAllowWeakKeys: boolean,
 ): Key {

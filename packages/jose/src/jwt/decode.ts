@@ -1,13 +1,13 @@
 import { readOptions } from '../internal/options.js'
 import { resolveKey, type KeyInput } from '../keys/import.js'
 import { allowedAlgorithm, resolveAllowed } from '../jws/algorithms.js'
-import { parseCompact } from '../jws/compact.js'
+import { parseCompact, type CompactParts } from '../jws/compact.js'
 import { checkCritical, understoodExtensions } from '../jws/header.js'
 import { verifySignature } from '../jws/verify-signature.js'
 import { toJWTError } from '../errors.js'
 import { checkClaims, type SignedWith } from './claims.js'
 import { parseClaims, type Claims } from './payload.js'
-import { compilePolicy, type ClaimOptions } from './policy.js'
+import { compilePolicy, type ClaimOptions, type ClaimPolicy } from './policy.js'
 
 /** Options for {@link decode}: python-jose's arguments, camel-cased, plus limits. */
 export interface DecodeOptions extends ClaimOptions {
@@ -43,8 +43,7 @@ export function decode(token: string, key: KeyInput, opts?: DecodeOptions): Clai
   try {
     const options = readOptions(opts)
     const policy = compilePolicy(options)
-    const parts = parseCompact(token, policy.limits)
-    checkCritical(parts.header, understoodExtensions(policy.crit))
+    const parts = parseToken(token, policy)
     let signedWith: SignedWith | undefined
     if (policy.verifySignature) {
       const resolved = resolveKey(key)
@@ -59,10 +58,33 @@ export function decode(token: string, key: KeyInput, opts?: DecodeOptions): Clai
       )
       signedWith = { alg, crv: used.crv }
     }
-    const claims = parseClaims(parts.payloadSegment, policy.limits)
-    checkClaims(policy, parts.header, claims, signedWith)
-    return claims
+    return readClaims(policy, parts, signedWith)
   } catch (err) {
     throw toJWTError(err)
   }
+}
+
+/**
+ * The first step of every decode (sync and async): split the token under the policy's limits and
+ * check `crit`. Throws JWSError.
+ */
+export function parseToken(
+  token: unknown,
+  policy: ClaimPolicy,
+  extensions?: ReadonlySet<string>,
+): CompactParts {
+  const parts = parseCompact(token, policy.limits)
+  checkCritical(parts.header, extensions ?? understoodExtensions(policy.crit))
+  return parts
+}
+
+/** The last step of every decode: parse the payload and check the claims under the policy. */
+export function readClaims(
+  policy: ClaimPolicy,
+  parts: CompactParts,
+  signedWith: SignedWith | undefined,
+): Claims {
+  const claims = parseClaims(parts.payloadSegment, policy.limits)
+  checkClaims(policy, parts.header, claims, signedWith)
+  return claims
 }

@@ -2,7 +2,9 @@ import { JWTClaimsError, JWTError, toJWTError } from '../errors.js'
 import { isJsonObject, stringifyJson } from '../internal/json.js'
 import { encodeBase64url } from '../internal/base64url.js'
 import { readOptions } from '../internal/options.js'
+import type { SignatureAlgorithm } from '../algorithms/registry.js'
 import { resolveSingleKey, type KeyInput } from '../keys/import.js'
+import type { Key } from '../keys/key.js'
 import { buildHeader, encodeHeader, signingAlgorithm } from '../jws/sign.js'
 import { atHash } from './at-hash.js'
 import type { Claims } from './payload.js'
@@ -39,24 +41,41 @@ const STRING_CLAIMS = ['iss', 'sub', 'jti'] as const
  */
 export function encode(claims: ClaimsInput, key: KeyInput, opts?: EncodeOptions): string {
   try {
-    const options = readOptions(opts)
-    const payload = normalizeClaims(claims)
-    const signingKey = resolveSingleKey(key)
-    const alg = signingAlgorithm(options.algorithm, signingKey)
-    if (options.accessToken !== undefined) {
-      if (typeof options.accessToken !== 'string')
-        throw new JWTError('accessToken must be a string')
-      payload.at_hash = atHash(options.accessToken, alg, signingKey.crv)
-    }
-    const header = buildHeader(alg, signingKey, options.headers, 'JWT')
-    const json = stringifyJson(payload)
-    if (json === undefined) throw new JWTClaimsError('the claims cannot be serialized as JSON')
-    const signingInput = `${encodeHeader(header)}.${encodeBase64url(json)}`
-    const sign = signingKey.signerFor(alg, options.insecureAllowWeakKeys === true)
-    return `${signingInput}.${sign(signingInput)}`
+    const { signingInput, key: signingKey, alg, insecure } = prepareEncode(claims, key, opts)
+    return `${signingInput}.${signingKey.signerFor(alg, insecure)(signingInput)}`
   } catch (err) {
     throw toJWTError(err)
   }
+}
+
+/** What encode has made by the time it signs: shared with encodeAsync. */
+export interface PreparedEncode {
+  /** `BASE64URL(header) || '.' || BASE64URL(claims)`. */
+  signingInput: string
+  key: Key
+  alg: SignatureAlgorithm
+  insecure: boolean
+}
+
+/** Every step of encode but the signature: claims, key, algorithm, `at_hash` and header. */
+export function prepareEncode(
+  claims: ClaimsInput,
+  key: KeyInput,
+  opts: EncodeOptions | undefined,
+): PreparedEncode {
+  const options = readOptions(opts)
+  const payload = normalizeClaims(claims)
+  const signingKey = resolveSingleKey(key)
+  const alg = signingAlgorithm(options.algorithm, signingKey)
+  if (options.accessToken !== undefined) {
+    if (typeof options.accessToken !== 'string') throw new JWTError('accessToken must be a string')
+    payload.at_hash = atHash(options.accessToken, alg, signingKey.crv)
+  }
+  const header = buildHeader(alg, signingKey, options.headers, 'JWT')
+  const json = stringifyJson(payload)
+  if (json === undefined) throw new JWTClaimsError('the claims cannot be serialized as JSON')
+  const signingInput = `${encodeHeader(header)}.${encodeBase64url(json)}`
+  return { signingInput, key: signingKey, alg, insecure: options.insecureAllowWeakKeys === true }
 }
 
 /** Copies claims, turning Date values of exp, nbf and iat into NumericDates and checking types. */

@@ -8,7 +8,12 @@ export type Claims = Record<string, unknown>
 
 /** Decodes a checked base64url payload segment into a claims object. */
 export function parseClaims(payloadSegment: string, limits: ResolvedLimits): Claims {
-  const claims = parseJson(Buffer.from(payloadSegment, 'base64url').toString('utf8'))
+  return parseClaimsBytes(Buffer.from(payloadSegment, 'base64url'), limits)
+}
+
+/** Parses the decoded bytes of a payload segment into a claims object. */
+export function parseClaimsBytes(bytes: Buffer, limits: ResolvedLimits): Claims {
+  const claims = parseJson(bytes.toString('utf8'))
   if (!isJsonObject(claims)) throw new InvalidTokenError('the payload is not a JSON object')
   if (!withinDepth(claims, limits.maxJsonDepth)) {
     throw new InvalidTokenError('the payload nests too deeply')

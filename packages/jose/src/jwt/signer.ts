@@ -67,20 +67,14 @@ export function createSigner(options: SignerOptions): Signer {
     }
     const timestamp = options.noTimestamp !== true
     const clock = readClock(options.now)
+    const serialize = compileSerializer(defaults, timestamp, expiresIn, notBefore, makeJti)
 
     return (claims = {}) => {
       try {
         if (!isJsonObject(claims)) throw new JWTClaimsError('claims must be a JSON object')
         const iat = Math.floor(clock())
-        const payload: Claims = { ...defaults }
-        if (timestamp) payload.iat = iat
-        if (expiresIn !== undefined) payload.exp = iat + expiresIn
-        if (notBefore !== undefined) payload.nbf = iat + notBefore
-        if (makeJti !== undefined) payload.jti = makeJti()
-        Object.assign(payload, claims)
-        const json = stringifyJson(normalizeInPlace(payload))
-        if (json === undefined) throw new JWTClaimsError('the claims cannot be serialized as JSON')
-        const input = prefix + encodeBase64url(json)
+        const jti = makeJti === undefined ? undefined : makeJti()
+        const input = prefix + encodeBase64url(serialize(claims, iat, jti))
         return `${input}.${signature(input)}`
       } catch (err) {
         throw toJWTError(err)
@@ -89,6 +83,120 @@ export function createSigner(options: SignerOptions): Signer {
   } catch (err) {
     throw toJWTError(err)
   }
+}
+
+type Serializer = (claims: ClaimsInput, iat: number, jti: unknown) => string
+
+/**
+ * Compiles the payload serialization. The payload is, by definition, the defaults, then `iat`,
+ * `exp`, `nbf` and `jti`, then the per-call claims assigned over them, normalized and serialized
+ * (`merged` below does exactly that). Most calls can skip building that object: when the claims
+ * set none of the members the signer writes and hold nothing that normalization would change or
+ * refuse, the same JSON is the defaults serialized once, the signer's members, and the claims
+ * serialized on their own, spliced together.
+ */
+function compileSerializer(
+  defaults: Claims,
+  timestamp: boolean,
+  expiresIn: number | undefined,
+  notBefore: number | undefined,
+  makeJti: (() => string) | undefined,
+): Serializer {
+  const setsIss = defaults.iss !== undefined
+  const setsAud = defaults.aud !== undefined
+  const setsSub = defaults.sub !== undefined
+  const setsJti = makeJti !== undefined
+  const setsExp = expiresIn !== undefined
+  const setsNbf = notBefore !== undefined
+  // '{' followed by the defaults' members; stringifyJson cannot fail on checked strings.
+  const opening = stringifyJson(defaults)!.slice(0, -1)
+
+  const merged = (claims: ClaimsInput, iat: number, jti: unknown): string => {
+    // Object.assign, not a spread: V8 gives a spread copy a map that later stores keep replacing.
+    const payload: Claims = Object.assign({}, defaults)
+    if (timestamp) payload.iat = iat
+    if (setsExp) payload.exp = iat + expiresIn
+    if (setsNbf) payload.nbf = iat + notBefore
+    if (setsJti) payload.jti = jti
+    Object.assign(payload, claims)
+    const json = stringifyJson(normalizeInPlace(payload))
+    if (json === undefined) throw new JWTClaimsError('the claims cannot be serialized as JSON')
+    return json
+  }
+
+  // True when `merged` would neither let a claim replace a member the signer writes nor change or
+  // refuse any claim, and the claims are a plain object without toJSON: then they serialize the
+  // same on their own. (A claim found through `in` but not own is ignored by both paths; refusing
+  // such a case here only means taking `merged`.)
+  const spliceable = (claims: ClaimsInput): boolean =>
+    isPlainObject(claims) &&
+    claims.toJSON === undefined &&
+    // Object.assign would set the payload's prototype from an own `__proto__`, not copy it.
+    !Object.hasOwn(claims, '__proto__') &&
+    (!('iss' in claims) || (!setsIss && typeof claims.iss === 'string')) &&
+    (!('sub' in claims) || (!setsSub && typeof claims.sub === 'string')) &&
+    (!('aud' in claims) || (!setsAud && isAudience(claims.aud))) &&
+    (!('jti' in claims) || (!setsJti && typeof claims.jti === 'string')) &&
+    (!('iat' in claims) || (!timestamp && isFiniteNumber(claims.iat))) &&
+    (!('exp' in claims) || (!setsExp && isFiniteNumber(claims.exp))) &&
+    (!('nbf' in claims) || (!setsNbf && isFiniteNumber(claims.nbf)))
+
+  return (claims, iat, jti) => {
+    const exp = expiresIn === undefined ? 0 : iat + expiresIn
+    const nbf = notBefore === undefined ? 0 : iat + notBefore
+    // Anything normalization would refuse goes to `merged`, which refuses it with the right error.
+    if (
+      !Number.isFinite(exp) ||
+      !Number.isFinite(nbf) ||
+      (setsJti && typeof jti !== 'string') ||
+      !spliceable(claims)
+    ) {
+      return merged(claims, iat, jti)
+    }
+    const body = stringifyJson(claims)
+    if (body === undefined) throw new JWTClaimsError('the claims cannot be serialized as JSON')
+    // An integer-like key is ordered before every other key of an object, so in the merged payload
+    // it would come first: take `merged`, fed the serialized claims so that no getter or toJSON
+    // runs twice.
+    const c = body.charCodeAt(2)
+    if (c >= 0x30 && c <= 0x39) return merged(JSON.parse(body) as ClaimsInput, iat, jti)
+    // Numbers: template literals and JSON.stringify print finite numbers alike.
+    let json = opening
+    let sep = opening.length > 1 ? ',' : ''
+    if (timestamp) {
+      json += `${sep}"iat":${iat}`
+      sep = ','
+    }
+    if (setsExp) {
+      json += `${sep}"exp":${exp}`
+      sep = ','
+    }
+    if (setsNbf) {
+      json += `${sep}"nbf":${nbf}`
+      sep = ','
+    }
+    if (setsJti) {
+      json += `${sep}"jti":${JSON.stringify(jti)}`
+      sep = ','
+    }
+    return body.length === 2 ? `${json}}` : json + sep + body.slice(1)
+  }
+}
+
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value) as unknown
+  return proto === Object.prototype || proto === null
+}
+
+function isFiniteNumber(value: unknown): boolean {
+  return typeof value === 'number' && Number.isFinite(value)
+}
+
+function isAudience(value: unknown): boolean {
+  return (
+    typeof value === 'string' ||
+    (Array.isArray(value) && value.every((item) => typeof item === 'string'))
+  )
 }
 
 function withoutUndefined(record: Record<string, unknown>): Claims {

@@ -1,7 +1,8 @@
 // The compiled verifying path: key import, the allow-list, the key checks and the claim policy are
 // done once; each distinct header is parsed once; a bounded cache can skip repeated tokens.
 import type { SignatureAlgorithm } from '../algorithms/registry.js'
-import { isBase64url } from '../internal/base64url.js'
+import type { VerifyFn } from '../algorithms/signer.js'
+import { decodeBase64url } from '../internal/base64url.js'
 import { isJsonObject } from '../internal/json.js'
 import { LruCache } from '../internal/lru.js'
 import { resolveKey, type KeyInput } from '../keys/import.js'
@@ -11,9 +12,15 @@ import { allowedAlgorithm, resolveAllowed, type AllowedAlgorithms } from '../jws
 import { parseHeaderSegment } from '../jws/compact.js'
 import { checkCritical, understoodExtensions } from '../jws/header.js'
 import { verifySignature } from '../jws/verify-signature.js'
-import { InvalidKeyError, InvalidOptionsError, InvalidTokenError, toJWTError } from '../errors.js'
-import { checkClaims, checkTime } from './claims.js'
-import { parseClaims, type Claims } from './payload.js'
+import {
+  InvalidKeyError,
+  InvalidOptionsError,
+  InvalidTokenError,
+  JWSSignatureError,
+  toJWTError,
+} from '../errors.js'
+import { checkClaims, checkTime, type SignedWith } from './claims.js'
+import { parseClaimsBytes, type Claims } from './payload.js'
 import { compilePolicy, type ClaimOptions, type ClaimPolicy } from './policy.js'
 
 /** Options for {@link createVerifier}. */
@@ -37,8 +44,14 @@ export type Verifier = (token: string) => Claims
 
 // What a distinct protected header resolves to.
 interface HeaderPlan {
+  /** The header segment this plan was made for. */
+  segment: string
   header: Record<string, unknown>
   alg: SignatureAlgorithm
+  /** For a single key: its verify function for `alg`, fetched on first use. */
+  verify: VerifyFn | undefined
+  /** For a single key: what at_hash needs to know, made once. */
+  signedWith: SignedWith | undefined
 }
 
 const HEADER_CACHE_SIZE = 64
@@ -80,18 +93,30 @@ function compile(
   cacheEntries: number,
 ): Verifier {
   const { limits } = policy
+  const maxTokenLength = limits.maxTokenLength
   const extensions = understoodExtensions(policy.crit)
   const headers = new LruCache<string, HeaderPlan>(HEADER_CACHE_SIZE)
   const tokens = cacheEntries > 0 ? new LruCache<string, Claims>(cacheEntries) : undefined
+  const single = key instanceof Key ? key : undefined
+  // The plan of the last token seen: most callers see one header over and over, and comparing the
+  // token's prefix with it costs less than slicing the segment out and looking it up.
+  let last: HeaderPlan | undefined
 
-  const planFor = (segment: string): HeaderPlan => {
+  const planFor = (token: string, first: number): HeaderPlan => {
+    if (last !== undefined && last.segment.length === first && token.startsWith(last.segment)) {
+      return last
+    }
+    const segment = token.slice(0, first)
     let plan = headers.get(segment)
     if (plan === undefined) {
       const header = parseHeaderSegment(segment, limits)
       checkCritical(header, extensions)
-      plan = { header, alg: allowedAlgorithm(header, allowed) }
+      const alg = allowedAlgorithm(header, allowed)
+      const signedWith = single === undefined ? undefined : { alg, crv: single.crv }
+      plan = { segment, header, alg, verify: undefined, signedWith }
       headers.set(segment, plan)
     }
+    last = plan
     return plan
   }
 
@@ -105,27 +130,37 @@ function compile(
         }
       }
       if (typeof token !== 'string') throw new InvalidTokenError('a JWT must be a string')
-      if (token.length > limits.maxTokenLength) {
-        throw new InvalidTokenError(`the token is longer than ${limits.maxTokenLength} characters`)
+      if (token.length > maxTokenLength) {
+        throw new InvalidTokenError(`the token is longer than ${maxTokenLength} characters`)
       }
       const first = token.indexOf('.')
       const second = first === -1 ? -1 : token.indexOf('.', first + 1)
       if (second === -1 || token.indexOf('.', second + 1) !== -1) {
         throw new InvalidTokenError('a JWT has exactly three segments')
       }
-      const plan = planFor(token.slice(0, first))
-      const payloadSegment = token.slice(first + 1, second)
-      if (!isBase64url(payloadSegment)) throw new InvalidTokenError('the payload is not base64url')
-      const used = verifySignature(
-        key,
-        plan.alg,
-        plan.header,
-        token.slice(0, second),
-        token.slice(second + 1),
-        insecure,
-      )
-      const claims = parseClaims(payloadSegment, limits)
-      checkClaims(policy, plan.header, claims, { alg: plan.alg, crv: used.crv })
+      const plan = planFor(token, first)
+      // Decoded once, strictly: the same check as isBase64url, then the bytes are parsed below.
+      const payload = decodeBase64url(token.slice(first + 1, second))
+      if (payload === undefined) throw new InvalidTokenError('the payload is not base64url')
+      let signedWith = plan.signedWith
+      if (single !== undefined) {
+        const verify = plan.verify ?? (plan.verify = single.verifierFor(plan.alg, insecure))
+        if (!verify(token.slice(0, second), token.slice(second + 1))) {
+          throw new JWSSignatureError('the signature does not verify')
+        }
+      } else {
+        const used = verifySignature(
+          key,
+          plan.alg,
+          plan.header,
+          token.slice(0, second),
+          token.slice(second + 1),
+          insecure,
+        )
+        signedWith = { alg: plan.alg, crv: used.crv }
+      }
+      const claims = parseClaimsBytes(payload, limits)
+      checkClaims(policy, plan.header, claims, signedWith)
       if (tokens !== undefined) tokens.set(token, deepFreeze(claims))
       return claims
     } catch (err) {

@@ -2,16 +2,25 @@
 import { generateKeyPairSync, generateKeySync } from 'node:crypto'
 import {
   EC_CURVES,
+  getContentEncryptionAlgorithm,
+  getKeyManagementAlgorithm,
   getSignatureAlgorithm,
+  type ContentEncryptionAlgorithmName,
+  type KeyManagementAlgorithmName,
   type SignatureAlgorithmName,
 } from '../algorithms/registry.js'
 import { JWKError } from '../errors.js'
 import { readOptions } from '../internal/options.js'
 import { Key } from './key.js'
 
-/** What to generate: an algorithm name, or a key type with its curve or size. */
+/**
+ * What to generate: an algorithm name (JWS, JWE key management, or a JWE `enc` for a `dir` key), or a
+ * key type with its curve or size.
+ */
 export type GenerateSpec =
   | SignatureAlgorithmName
+  | Exclude<KeyManagementAlgorithmName, 'dir' | 'RSA1_5' | `PBES2-${string}`>
+  | ContentEncryptionAlgorithmName
   | { kty: 'RSA'; size?: number }
   | { kty: 'EC'; crv: 'P-256' | 'P-384' | 'P-521' | 'secp256k1' }
   | { kty: 'OKP'; crv: 'Ed25519' | 'Ed448' | 'X25519' | 'X448' }
@@ -25,32 +34,30 @@ export interface GenerateOptions {
   use?: string
 }
 
+type Shape = Exclude<GenerateSpec, string>
+
 /**
  * Generates a key. Given an algorithm, the key is bound to it (`alg`) and sized for it: RSA 2048
- * bits, HMAC secrets as long as the hash output.
+ * bits, HMAC secrets as long as the hash output, AES keys exactly as long as the algorithm needs
+ * (an `enc` name gives the `dir` key for it), ECDH-ES keys on P-256.
  *
  * @example
  * ```ts
  * const es = jwk.generate('ES256')
  * const rsa = jwk.generate({ kty: 'RSA', size: 3072 })
  * const ed = jwk.generate({ kty: 'OKP', crv: 'Ed25519' })
+ * const cek = jwk.generate('A256GCM') // 32 bytes, for dir + A256GCM
+ * const kek = jwk.generate('A128KW')
+ * const ecdh = jwk.generate('ECDH-ES') // P-256; or { kty: 'OKP', crv: 'X25519' }
  * ```
  */
 export function generate(spec: GenerateSpec, opts?: GenerateOptions): Key {
   const options = readOptions(opts)
   let alg: string | undefined
-  let shape = spec as Exclude<GenerateSpec, string>
+  let shape = spec as Shape
   if (typeof spec === 'string') {
-    const entry = getSignatureAlgorithm(spec)
-    if (entry === undefined)
-      throw new JWKError(`cannot generate a key for "${String(spec).slice(0, 32)}"`)
-    alg = entry.name
-    shape =
-      entry.kty === 'oct'
-        ? { kty: 'oct', size: entry.minKeyBytes! * 8 }
-        : entry.kty === 'RSA'
-          ? { kty: 'RSA', size: 2048 }
-          : ({ kty: entry.kty, crv: entry.curves![0] } as Exclude<GenerateSpec, string>)
+    alg = spec
+    shape = shapeFor(spec)
   }
   const keyObject = generateKeyObject(shape)
   const key = new Key(keyObject, { alg, use: options.use })
@@ -58,7 +65,28 @@ export function generate(spec: GenerateSpec, opts?: GenerateOptions): Key {
   return new Key(keyObject, { alg, use: options.use, kid })
 }
 
-function generateKeyObject(shape: Exclude<GenerateSpec, string>) {
+// The key an algorithm name needs.
+function shapeFor(name: string): Shape {
+  const sig = getSignatureAlgorithm(name)
+  if (sig !== undefined) {
+    if (sig.kty === 'oct') return { kty: 'oct', size: sig.minKeyBytes! * 8 }
+    if (sig.kty === 'RSA') return { kty: 'RSA', size: 2048 }
+    return { kty: sig.kty, crv: sig.curves![0] } as Shape
+  }
+  const enc = getContentEncryptionAlgorithm(name)
+  if (enc !== undefined) return { kty: 'oct', size: enc.cekBytes * 8 }
+  const km = getKeyManagementAlgorithm(name)
+  if (km !== undefined && km.family !== 'dir' && !km.optIn) {
+    if (km.family === 'rsa-oaep') return { kty: 'RSA', size: 2048 }
+    if (km.family === 'ecdh-es') return { kty: 'EC', crv: 'P-256' }
+    return { kty: 'oct', size: km.wrapKeyBytes! * 8 }
+  }
+  const hint =
+    km?.name === 'dir' ? ': generate the key for its enc, e.g. jwk.generate("A256GCM")' : ''
+  throw new JWKError(`cannot generate a key for "${String(name).slice(0, 32)}"${hint}`)
+}
+
+function generateKeyObject(shape: Shape) {
   if (typeof shape !== 'object' || shape === null)
     throw new JWKError('unsupported key specification')
   switch (shape.kty) {

@@ -4,6 +4,8 @@ import { createHash, createPublicKey, type KeyObject } from 'node:crypto'
 import {
   ENCRYPTION_ALGORITHM_NAMES,
   getSignatureAlgorithm,
+  type ContentEncryptionAlgorithm,
+  type KeyManagementAlgorithm,
   type KeyType,
   type SignatureAlgorithm,
 } from '../algorithms/registry.js'
@@ -51,6 +53,19 @@ const OKP_TYPES = new Map([
   ['x25519', 'X25519'],
   ['x448', 'X448'],
 ])
+
+// The key_ops (RFC 7517 section 4.3) that permit each JWE operation, by key-management family.
+const ENCRYPTION_OPS: Record<
+  'direct' | 'wrap' | 'agree',
+  Record<'encrypt' | 'decrypt', string[]>
+> = {
+  direct: { encrypt: ['encrypt'], decrypt: ['decrypt'] },
+  wrap: { encrypt: ['wrapKey', 'encrypt'], decrypt: ['unwrapKey', 'decrypt'] },
+  agree: {
+    encrypt: ['deriveKey', 'deriveBits', 'wrapKey', 'encrypt'],
+    decrypt: ['deriveKey', 'deriveBits', 'unwrapKey', 'decrypt'],
+  },
+}
 
 const THUMBPRINT_MEMBERS: Record<KeyType, readonly string[]> = {
   RSA: ['e', 'kty', 'n'],
@@ -233,6 +248,21 @@ export class Key {
   }
 
   /**
+   * The RFC 9278 thumbprint URI: the RFC 7638 thumbprint, named with its hash, as a URN.
+   *
+   * @param hash - the digest, SHA-256 by default
+   * @example
+   * ```ts
+   * key.thumbprintURI() // 'urn:ietf:params:oauth:jwk-thumbprint:sha-256:NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs'
+   * ```
+   */
+  thumbprintURI(hash: ThumbprintHash = 'sha256'): string {
+    const thumbprint = this.thumbprint(hash)
+    // The hash names of the IANA Named Information Hash Algorithm Registry: sha-256, sha-384, sha-512.
+    return `urn:ietf:params:oauth:jwk-thumbprint:sha-${hash.slice(3)}:${thumbprint}`
+  }
+
+  /**
    * Why this key cannot perform `op` with `alg`, or undefined when it can. Checks the key type,
    * the curve, the key's own `alg`, `use` and `key_ops`, and that signing has a private half.
    */
@@ -265,6 +295,56 @@ export class Key {
     }
     if (alg.minKeyBytes !== undefined && this.size / 8 < alg.minKeyBytes) {
       return `${alg.name} secrets must be at least ${alg.minKeyBytes} bytes (this one has ${this.size / 8}); make one with jwk.generate('${alg.name}')`
+    }
+    return undefined
+  }
+
+  /**
+   * Why this key cannot `encrypt` or `decrypt` a JWE with key management `alg` and content
+   * encryption `enc`, or undefined when it can. Checks the key type and curve, the exact length of
+   * secret keys (`dir` keys are the CEK; A*KW and A*GCMKW keys are the wrapping key), the key's own
+   * `alg` (a `dir` key may name its `enc` instead), `use` and `key_ops`, that decryption has a
+   * private or secret key, and that RSA1_5 only ever decrypts. Weakness (RSA under 2048 bits) is
+   * checked separately.
+   *
+   * @example
+   * ```ts
+   * const reason = key.unusableForEncryption(getKeyManagementAlgorithm('A128KW')!, enc, 'decrypt')
+   * ```
+   */
+  unusableForEncryption(
+    alg: KeyManagementAlgorithm,
+    enc: ContentEncryptionAlgorithm,
+    op: 'encrypt' | 'decrypt',
+  ): string | undefined {
+    if (!alg.keyTypes.includes(this.kty)) {
+      return `${alg.name} needs a key of type ${alg.keyTypes.join(' or ')}, not ${this.kty}`
+    }
+    if (alg.curves !== undefined && !alg.curves.includes(this.crv!)) {
+      return `${alg.name} needs a key on ${alg.curves.join(', ')}, not ${this.crv}`
+    }
+    if (this.keyObject.asymmetricKeyType === 'rsa-pss') return 'an RSA-PSS key cannot encrypt'
+    const bytes = this.size / 8
+    if (alg.family === 'dir' && bytes !== enc.cekBytes) {
+      return `dir with ${enc.name} needs a ${enc.cekBytes}-byte key, not ${bytes}`
+    }
+    if ((alg.family === 'aes-kw' || alg.family === 'aes-gcm-kw') && bytes !== alg.wrapKeyBytes) {
+      return `${alg.name} needs a ${alg.wrapKeyBytes}-byte key, not ${bytes}`
+    }
+    const boundToEnc = alg.family === 'dir' && this.alg === enc.name
+    if (this.alg !== undefined && this.alg !== alg.name && !boundToEnc) {
+      return `the key is bound to ${this.alg}, not ${alg.name}`
+    }
+    if (this.use !== undefined && this.use !== 'enc') return `the key's use is "${this.use}"`
+    const kind =
+      alg.direct && alg.family === 'dir' ? 'direct' : alg.family === 'ecdh-es' ? 'agree' : 'wrap'
+    const permitted = ENCRYPTION_OPS[kind][op]
+    if (this.keyOps !== undefined && !this.keyOps.some((keyOp) => permitted.includes(keyOp))) {
+      return `the key's key_ops do not include ${permitted.map((o) => `"${o}"`).join(' or ')}`
+    }
+    if (op === 'decrypt' && this.type === 'public') return 'a public key cannot decrypt'
+    if (op === 'encrypt' && alg.decryptOnly) {
+      return `${alg.name} is only for decrypting legacy tokens; encrypt with RSA-OAEP-256`
     }
     return undefined
   }

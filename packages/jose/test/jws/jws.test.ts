@@ -74,8 +74,9 @@ test('crit: unknown, duplicate, registered and absent names are refused', () => 
     [{ crit: [] }, undefined],
     [{ crit: 'ext', ext: 1 }, ['ext']],
     [{ crit: [1] }, undefined],
-    [{ b64: false, crit: ['b64'] }, undefined],
     [{ b64: false }, undefined],
+    [{ b64: 'false', crit: ['b64'] }, undefined],
+    [{ b64: true, crit: ['b64'] }, ['b64']],
   ]
   for (const [header, crit] of cases) {
     throwsCode(() => jws.verify(sign(header), key, ['HS256'], { crit }), 'ERR_JWS_INVALID')
@@ -86,6 +87,10 @@ test('crit: unknown, duplicate, registered and absent names are refused', () => 
     'p',
   )
   assert.equal(jws.verify(sign({ b64: true }), key, ['HS256']).toString(), 'p')
+  // RFC 7797 is implemented: b64 is understood without being named, and b64: false with it in crit
+  // means the payload segment is the payload itself (here the two characters of b64('p')).
+  assert.equal(jws.verify(sign({ b64: true, crit: ['b64'] }), key, ['HS256']).toString(), 'p')
+  assert.equal(jws.verify(sign({ b64: false, crit: ['b64'] }), key, ['HS256']).toString(), b64('p'))
   throwsCode(() => jws.verify(sign({}), key, ['HS256'], { crit: ['alg'] }), 'ERR_JWS_INVALID')
 })
 

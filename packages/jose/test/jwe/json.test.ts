@@ -1,0 +1,186 @@
+// The JWE JSON Serialization: several recipients, flattened, unprotected headers, aad.
+import assert from 'node:assert/strict'
+import { Buffer } from 'node:buffer'
+import { test } from 'node:test'
+import { errors, jwe, jwk } from '../../src/index.js'
+import { throwsCode } from '../fixtures.js'
+import { PASSWORD, curveKey, keyFor } from './keys.js'
+
+const TEXT = 'for your eyes only'
+
+test('general: one JWE for several recipients, each with its own key and algorithm', () => {
+  const rsa = keyFor('RSA-OAEP-256')
+  const kw = jwk.generate('A256KW', { kid: 'kw' })
+  const ec = curveKey('X25519')
+  const json = jwe.encryptJSON(
+    TEXT,
+    [
+      { key: rsa.publicKey(), header: { kid: 'rsa' } },
+      { key: kw },
+      { key: ec.publicKey(), algorithm: 'ECDH-ES+A128KW', header: { kid: 'ec' } },
+      { key: PASSWORD, algorithm: 'PBES2-HS256+A128KW', header: { kid: 'pw' } },
+    ],
+    { encryption: 'A128CBC-HS256', unprotectedHeader: { cty: 'text/plain' }, aad: 'ctx' },
+  )
+  assert.equal(json.recipients!.length, 4)
+  assert.deepEqual(JSON.parse(Buffer.from(json.protected!, 'base64url').toString()), {
+    enc: 'A128CBC-HS256',
+  })
+  assert.equal(json.recipients![1]!.header!.kid, 'kw', 'the key’s kid goes in its header')
+  assert.equal(json.recipients![2]!.header!.alg, 'ECDH-ES+A128KW')
+  assert.ok(json.recipients![2]!.header!.epk, 'the epk goes in the recipient’s header')
+  const cases = [
+    [rsa, { algorithms: ['RSA-OAEP-256'] }, 0],
+    [kw, {}, 1],
+    [ec, { algorithms: ['ECDH-ES+A128KW'] }, 2],
+    [PASSWORD, { algorithms: ['PBES2-HS256+A128KW'] }, 3],
+  ] as const
+  for (const [key, options, index] of cases) {
+    const out = jwe.decryptJSON(json, key, options)
+    assert.equal(out.plaintext.toString(), TEXT)
+    assert.equal(out.recipientIndex, index)
+    assert.deepEqual(out.unprotectedHeader, { cty: 'text/plain' })
+    assert.equal(out.aad!.toString(), 'ctx')
+    assert.deepEqual(out.protectedHeader, { enc: 'A128CBC-HS256' })
+    assert.equal(out.recipientHeader, json.recipients![index]!.header)
+  }
+  // As JSON text, too; and a set picks by kid across recipients.
+  const set = new jwk.KeySet([jwk.generate('A256KW', { kid: 'other' }), kw])
+  assert.equal(jwe.decryptJSON(JSON.stringify(json), set).recipientIndex, 1)
+})
+
+test('flattened, on request, for one recipient', () => {
+  const key = keyFor('A128KW')
+  const flat = jwe.encryptJSON(TEXT, [{ key }], { flattened: true, zip: 'DEF' })
+  assert.equal(flat.recipients, undefined)
+  assert.equal(typeof flat.encrypted_key, 'string')
+  assert.equal(flat.header!.alg, 'A128KW')
+  assert.equal(jwe.decryptJSON(flat, key).plaintext.toString(), TEXT)
+  throwsCode(
+    () => jwe.encryptJSON(TEXT, [{ key }, { key }], { flattened: true }),
+    'ERR_JOSE_INVALID_OPTIONS',
+  )
+})
+
+test('alg and enc may be placed in the protected or the shared unprotected header', () => {
+  const key = keyFor('A128KW')
+  const protectedAlg = jwe.encryptJSON(TEXT, [{ key }], {
+    protectedHeader: { alg: 'A128KW', kid: 'k', enc: 'A128GCM' },
+  })
+  assert.deepEqual(JSON.parse(Buffer.from(protectedAlg.protected!, 'base64url').toString()), {
+    alg: 'A128KW',
+    kid: 'k',
+    enc: 'A128GCM',
+  })
+  assert.deepEqual(protectedAlg.recipients, [
+    { encrypted_key: protectedAlg.recipients![0]!.encrypted_key },
+  ])
+  // Nothing protected at all (RFC 7520 section 5.12): the AAD is empty.
+  const contentOnly = jwe.encryptJSON(TEXT, [{ key }], {
+    unprotectedHeader: { alg: 'A128KW', enc: 'A128GCM' },
+  })
+  assert.equal(contentOnly.protected, undefined)
+  for (const json of [protectedAlg, contentOnly]) {
+    assert.equal(jwe.decryptJSON(json, key).plaintext.toString(), TEXT)
+  }
+  // A direct algorithm cannot serve two recipients, nor can a shared alg.
+  throwsCode(
+    () => jwe.encryptJSON(TEXT, [{ key: Buffer.alloc(32) }, { key }], { encryption: 'A256GCM' }),
+    'ERR_JOSE_INVALID_OPTIONS',
+  )
+  throwsCode(
+    () => jwe.encryptJSON(TEXT, [{ key }, { key }], { protectedHeader: { alg: 'A128KW' } }),
+    'ERR_JOSE_INVALID_OPTIONS',
+  )
+})
+
+test('zip is refused outside the protected header', () => {
+  const key = keyFor('A128KW')
+  const json = jwe.encryptJSON(TEXT, [{ key }], { zip: 'DEF' })
+  const protectedHeader = JSON.parse(Buffer.from(json.protected!, 'base64url').toString())
+  delete protectedHeader.zip
+  const moved = {
+    ...json,
+    protected: Buffer.from(JSON.stringify(protectedHeader)).toString('base64url'),
+  }
+  throwsCode(
+    () => jwe.decryptJSON({ ...moved, unprotected: { zip: 'DEF' } }, key),
+    'ERR_JWE_INVALID',
+  )
+  const inRecipient = {
+    ...moved,
+    recipients: [
+      { ...json.recipients![0], header: { ...json.recipients![0]!.header, zip: 'DEF' } },
+    ],
+  }
+  throwsCode(() => jwe.decryptJSON(inRecipient, key), 'ERR_JWE_INVALID')
+})
+
+test('aad is authenticated; the unprotected headers are not, but never choose', () => {
+  const key = keyFor('A128KW')
+  const json = jwe.encryptJSON(TEXT, [{ key }], { aad: Buffer.from([1, 2, 3]) })
+  throwsCode(
+    () => jwe.decryptJSON({ ...json, aad: 'AQID' + 'BA' }, key),
+    'ERR_JWE_DECRYPTION_FAILED',
+  )
+  throwsCode(() => jwe.decryptJSON({ ...json, aad: undefined }, key), 'ERR_JWE_DECRYPTION_FAILED')
+  const switched = {
+    ...json,
+    recipients: [{ ...json.recipients![0], header: { alg: 'A256KW' } }],
+  }
+  throwsCode(
+    () => jwe.decryptJSON(switched, key, { algorithms: ['A128KW'] }),
+    'ERR_JWE_ALGORITHM_NOT_ALLOWED',
+  )
+})
+
+test('recipients whose alg is not allowed are skipped; if none is allowed, that is the error', () => {
+  const rsa = keyFor('RSA-OAEP')
+  const kw = keyFor('A192KW')
+  const json = jwe.encryptJSON(TEXT, [{ key: rsa.publicKey() }, { key: kw }])
+  assert.equal(jwe.decryptJSON(json, kw, { algorithms: ['A192KW'] }).recipientIndex, 1)
+  throwsCode(
+    () => jwe.decryptJSON(json, kw, { algorithms: ['A256KW'] }),
+    'ERR_JWE_ALGORITHM_NOT_ALLOWED',
+  )
+  throwsCode(() => jwe.decryptJSON(json, Buffer.alloc(24, 5)), 'ERR_JWE_DECRYPTION_FAILED')
+  throwsCode(() => jwe.decryptJSON(json, keyFor('A256KW')), 'ERR_JWE_ALGORITHM_NOT_ALLOWED')
+})
+
+test('malformed JSON serializations are JWEErrors', () => {
+  const key = keyFor('A128KW')
+  const json = jwe.encryptJSON(TEXT, [{ key }]) as unknown as Record<string, unknown>
+  const flat = jwe.encryptJSON(TEXT, [{ key }], { flattened: true }) as unknown as Record<
+    string,
+    unknown
+  >
+  const overlap = { ...json, unprotected: { enc: 'A128GCM' } }
+  for (const bad of [
+    null,
+    [],
+    '',
+    '{',
+    '[]',
+    { ...json, recipients: [] },
+    { ...json, recipients: {} },
+    { ...json, recipients: [null] },
+    { ...json, recipients: Array.from({ length: 101 }, () => (json.recipients as unknown[])[0]) },
+    { ...json, encrypted_key: 'AAAA' },
+    { ...json, iv: undefined },
+    { ...json, iv: 'A=' },
+    { ...json, tag: 7 },
+    { ...json, protected: 'e30' },
+    { ...json, protected: 5 },
+    { ...json, unprotected: 'x' },
+    { ...json, aad: '!' },
+    { ...flat, header: [] },
+    overlap,
+    { ...json, ciphertext: 'A'.repeat(70_000) },
+  ]) {
+    assert.throws(
+      () => jwe.decryptJSON(bad as never, key),
+      errors.JWEError,
+      JSON.stringify(bad)?.slice(0, 80),
+    )
+  }
+})
