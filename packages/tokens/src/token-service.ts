@@ -6,11 +6,13 @@ import {
   InvalidInputError,
   InvalidTokenError,
   NotFoundError,
+  RateLimitedError,
   TokenExpiredError,
   TokenReuseError,
   TokenRevokedError,
 } from './errors.js'
 import { noMetrics, type TokenMetrics } from './metrics.js'
+import type { RateLimits } from './rate-limits.js'
 import { hashToken, isRefreshTokenShape, newRefreshToken } from './refresh-tokens.js'
 import { RevocationSet } from './revocation-set.js'
 import { rotate, type RequestContext } from './rotation.js'
@@ -49,6 +51,8 @@ export interface TokenServiceOptions {
   keys: SigningKeys
   authenticator: Authenticator
   metrics?: TokenMetrics
+  /** When given, refresh spends `refreshPerSession` and validate `validatePerClient`. */
+  rateLimits?: RateLimits
   /** The current time in milliseconds (for tests). */
   clock?: () => number
 }
@@ -80,6 +84,7 @@ export class TokenService {
   readonly #tenants: Tenants
   readonly #auth: Authenticator
   readonly #metrics: TokenMetrics
+  readonly #limits: RateLimits | undefined
   readonly #clock: () => number
   readonly #access: AccessTokens
   readonly #revoked = new RevocationSet()
@@ -89,6 +94,7 @@ export class TokenService {
     this.#tenants = options.tenants
     this.#auth = options.authenticator
     this.#metrics = options.metrics ?? noMetrics
+    this.#limits = options.rateLimits
     this.#clock = options.clock ?? Date.now
     this.#access = new AccessTokens(options.keys, this.#clock)
   }
@@ -177,6 +183,7 @@ export class TokenService {
     if (!isRefreshTokenShape(refreshToken))
       throw this.#fail(new InvalidTokenError('not a refresh token'))
     const config = await this.#config(context.tenantId)
+    if (this.#limits !== undefined) await this.#limitRefresh(refreshToken, context)
     const now = this.#clock()
     const outcome = await this.#storage.transaction((tx) =>
       rotate(tx, context.tenantId, config, refreshToken, now, context),
@@ -215,8 +222,14 @@ export class TokenService {
    * Checks an access token: signature, claims, tenant, and revocation. The revocation check is a
    * memory lookup; nothing here touches the store once the tenant's settings and keys are loaded.
    */
-  async validate(accessToken: string, context: { tenantId: string }): Promise<AccessTokenClaims> {
+  async validate(
+    accessToken: string,
+    context: { tenantId: string; client?: string },
+  ): Promise<AccessTokenClaims> {
     const config = await this.#config(context.tenantId)
+    if (this.#limits !== undefined && context.client !== undefined) {
+      await this.#limit('validatePerClient', context.tenantId, context.client, {})
+    }
     let claims: AccessTokenClaims
     try {
       claims = await this.#access.verify(context.tenantId, config, accessToken)
@@ -410,6 +423,31 @@ export class TokenService {
     this.#revoked.prune(now)
     // The longest grace window any tenant may set is bounded by the absolute session lifetime.
     await this.#storage.sessions.pruneSealed(now - 24 * 3600 * 1000)
+  }
+
+  // Refreshes are limited per session: the token's session is read first, outside the rotation.
+  async #limitRefresh(
+    token: string,
+    context: RequestContext & { tenantId: string },
+  ): Promise<void> {
+    const record = await this.#storage.sessions.findRefreshToken(context.tenantId, hashToken(token))
+    if (record !== undefined) {
+      await this.#limit('refreshPerSession', context.tenantId, record.sessionId, context)
+    }
+  }
+
+  async #limit(
+    profile: 'refreshPerSession' | 'validatePerClient',
+    tenantId: string,
+    key: string,
+    context: RequestContext,
+  ): Promise<void> {
+    try {
+      await this.#limits!.consume(profile, tenantId, key, context)
+    } catch (err) {
+      if (err instanceof RateLimitedError) this.#metrics.increment('rate_limited', { profile })
+      throw this.#fail(err as Error)
+    }
   }
 
   async #endSession(

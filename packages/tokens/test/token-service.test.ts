@@ -6,6 +6,7 @@ import * as errors from '../src/errors.js'
 import { KeyManager } from '../src/key-manager.js'
 import { MasterKey } from '../src/key-wrap.js'
 import { InMemoryMetrics } from '../src/metrics.js'
+import { auditRateLimits, RateLimits } from '../src/rate-limits.js'
 import type { TenantConfig } from '../src/stores/records.js'
 import { Tenants } from '../src/tenants.js'
 import { TokenService } from '../src/token-service.js'
@@ -13,7 +14,7 @@ import { Clock, CountingHasher, events, sqliteStorage } from './support.js'
 
 const PASSWORD = 'correct horse battery staple'
 
-async function setup(t: TestContext, config: Partial<TenantConfig> = {}) {
+async function setup(t: TestContext, config: Partial<TenantConfig> = {}, rateLimits?: RateLimits) {
   const { storage, file } = await sqliteStorage(t)
   const clock = new Clock()
   const tenants = new Tenants(storage, clock.fn)
@@ -39,6 +40,7 @@ async function setup(t: TestContext, config: Partial<TenantConfig> = {}) {
     authenticator: accounts,
     metrics,
     clock: clock.fn,
+    ...(rateLimits ? { rateLimits } : {}),
   })
   await service.start()
   const user = await accounts.createUser({
@@ -335,4 +337,35 @@ test('validation does no I/O: it works with the store closed', async (t) => {
   await storage.close()
   const claims = await service.validate(pair.accessToken, { tenantId })
   assert.equal(claims.sid, pair.session.id)
+})
+
+test('refresh is limited per session and validation per client, with the retry time', async (t) => {
+  const limits = new RateLimits({
+    profiles: {
+      refreshPerSession: { points: 2, duration: 60 },
+      validatePerClient: { points: 2, duration: 60 },
+    },
+  })
+  const { service, tenantId, login, metrics } = await setup(t, {}, limits)
+  const pair = await login()
+  const one = await service.refresh(pair.refreshToken, { tenantId })
+  const two = await service.refresh(one.refreshToken, { tenantId })
+  await assert.rejects(service.refresh(two.refreshToken, { tenantId }), (err) => {
+    assert.ok(err instanceof errors.RateLimitedError)
+    assert.ok((err as errors.RateLimitedError).retryAfterMs > 0)
+    return true
+  })
+  // Another session has its own budget, and the refused token still works later.
+  const other = await login('phone')
+  await service.refresh(other.refreshToken, { tenantId })
+  await service.validate(pair.accessToken, { tenantId, client: 'api-1' })
+  await service.validate(pair.accessToken, { tenantId, client: 'api-1' })
+  await assert.rejects(
+    service.validate(pair.accessToken, { tenantId, client: 'api-1' }),
+    errors.RateLimitedError,
+  )
+  await service.validate(pair.accessToken, { tenantId, client: 'api-2' })
+  await service.validate(pair.accessToken, { tenantId })
+  assert.equal(metrics.count('rate_limited', { profile: 'refreshPerSession' }), 1)
+  assert.equal(typeof auditRateLimits, 'function')
 })
