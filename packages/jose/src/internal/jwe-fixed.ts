@@ -42,7 +42,14 @@ export function withFixedValues<T>(values: FixedValues, fn: () => T): T {
   }
 }
 
-/** The fixed values in force, if a test set any. */
+/**
+ * The fixed values in force, if a test set any.
+ *
+ * @example
+ * ```ts
+ * const iv = fixedValues()?.iv ?? randomBytes(12)
+ * ```
+ */
 export function fixedValues(): FixedValues | undefined {
   return current
 }

@@ -144,7 +144,6 @@ function reorder(
   header: Record<string, unknown>,
   order: readonly string[],
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  for (const name of order) if (Object.hasOwn(header, name)) out[name] = header[name]
-  return Object.assign(out, header)
+  const first = order.filter((name) => Object.hasOwn(header, name))
+  return { ...Object.fromEntries(first.map((name) => [name, header[name]])), ...header }
 }

@@ -100,7 +100,14 @@ function candidates(
   return keys.length > 0 ? { keys } : { keys, reason: `no key in the set can decrypt ${alg.name}` }
 }
 
-/** Refuses RSA keys under 2048 bits unless the caller or the key accepted them as weak. */
+/**
+ * Refuses RSA keys under 2048 bits unless the caller or the key accepted them as weak.
+ *
+ * @example
+ * ```ts
+ * checkStrength(key, options.insecureAllowWeakKeys === true) // throws InvalidKeyError if weak
+ * ```
+ */
 export function checkStrength(key: Key, insecureAllowWeakKeys: boolean): void {
   if (
     key.kty === 'RSA' &&

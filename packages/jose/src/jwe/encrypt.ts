@@ -58,11 +58,10 @@ export function encrypt(
     if (typeof value !== 'string') throw new InvalidOptionsError(`${name} must be a string`)
     header[name] = value
   }
-  Object.assign(header, readHeaders(options.headers, 'headers'))
   const parts = buildJWE({
     plaintext: plaintextBytes(plaintext),
     enc,
-    protectedHeader: header,
+    protectedHeader: { ...header, ...readHeaders(options.headers, 'headers') },
     unprotected: undefined,
     encPlacement: 'protected',
     aad: undefined,

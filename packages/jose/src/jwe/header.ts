@@ -53,7 +53,13 @@ export function joinHeaders(
       if (Object.hasOwn(joined, name)) {
         throw new JWEError(`the header parameter "${name.slice(0, 32)}" appears twice`)
       }
-      joined[name] = header[name]
+      // A data property, so that a member named "__proto__" stays a member.
+      Object.defineProperty(joined, name, {
+        value: header[name],
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      })
     }
   }
   return joined
@@ -112,11 +118,6 @@ export function understoodHeaderExtensions(names: readonly string[] | undefined)
     }
   }
   return new Set(names)
-}
-
-/** Whether `name` is a header parameter registered by RFC 7515, 7516 or 7518. */
-export function isRegisteredHeader(name: string): boolean {
-  return REGISTERED.has(name)
 }
 
 function checkCrit(

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import fc from 'fast-check'
 import { decodeBase64url, encodeBase64url, isBase64url } from '../../src/internal/base64url.js'
 import { withinDepth } from '../../src/internal/json.js'
 import { LruCache } from '../../src/internal/lru.js'
@@ -47,4 +48,28 @@ test('LruCache forgets the least recently used entry', () => {
   assert.equal(cache.get('b'), undefined)
   assert.equal(cache.get('a'), 1)
   assert.equal(cache.size, 2)
+})
+
+test('decodeBase64url agrees with a plain reference on arbitrary text', () => {
+  // The reference: the alphabet, a possible length, and a round trip that gives back the text.
+  const reference = (s: string) =>
+    /^[A-Za-z0-9_-]*$/.test(s) &&
+    s.length % 4 !== 1 &&
+    Buffer.from(s, 'base64url').toString('base64url') === s
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+  const junk = '=+/ .\n\t\u0000\u00c1\u00ff\u0141\u4e00\ud83d\ude00'
+  const text = fc.oneof(
+    fc.string({ unit: fc.constantFrom(...alphabet) }),
+    fc.string({ unit: fc.constantFrom(...alphabet, ...junk) }),
+    fc.fullUnicodeString(),
+  )
+  fc.assert(
+    fc.property(text, (s) => {
+      const decoded = decodeBase64url(s)
+      assert.equal(decoded !== undefined, reference(s), JSON.stringify(s))
+      assert.equal(isBase64url(s), reference(s), JSON.stringify(s))
+      if (decoded !== undefined) assert.equal(decoded.toString('base64url'), s)
+    }),
+    { numRuns: 20_000 },
+  )
 })

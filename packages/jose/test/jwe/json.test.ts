@@ -184,3 +184,19 @@ test('malformed JSON serializations are JWEErrors', () => {
     )
   }
 })
+
+test('a header member named __proto__ is a member like any other, never a prototype', () => {
+  const key = keyFor('A128KW')
+  const json = jwe.encryptJSON(TEXT, [{ key }])
+  // Unprotected members cannot smuggle `zip` or another `alg` in through a prototype.
+  const text = JSON.stringify(json)
+    .replace('"recipients":[{', '"recipients":[{"header2":0,')
+    .replace('"header":{', '"header":{"__proto__":{"zip":"DEF","alg":"dir"},')
+  const out = jwe.decryptJSON(text, key)
+  assert.equal(out.plaintext.toString(), TEXT)
+  // The same name in two headers is refused like any duplicate.
+  const twice = JSON.stringify({ ...json, unprotected: {} })
+    .replace('"unprotected":{', '"unprotected":{"__proto__":1')
+    .replace('"header":{', '"header":{"__proto__":2,')
+  throwsCode(() => jwe.decryptJSON(twice, key), 'ERR_JWE_INVALID')
+})
