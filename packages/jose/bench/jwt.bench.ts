@@ -10,8 +10,9 @@
 // a token with a tampered signature, a wrong `aud` or a wrong `iss` is refused), so nothing is
 // measured that silently fails. Each contender is then warmed up and calibrated to a fixed batch
 // of about BENCH_MS milliseconds. Each round walks every algorithm and, for each, every contender
-// in an order rotated by one each round, timing one batch (after a full GC when --expose-gc is
-// given). The table reports the median ops/s over the rounds and its ratio to the floor's median.
+// in an order rotated by one each round, timing one batch; a batch runs in five slices interleaved
+// with the other contenders' slices, each after a scavenge (with --expose-gc; a full GC starts each
+// round). The table reports the median ops/s over the rounds and its ratio to the floor's median.
 // The "paired" figures in the targets section are medians of per-round ratios: both sides of such a
 // ratio ran within the same round, so slow drifts of a shared machine cancel out.
 //
@@ -74,7 +75,10 @@ const BATCH_MS = readPositive('BENCH_MS', 50)
 // A pattern for the contenders to run (the floor always runs), e.g. BENCH_ONLY='Tessera|fast-jwt'.
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : undefined
 const CPU_CLOCK = process.env.BENCH_CLOCK === 'cpu'
-const gc = (globalThis as { gc?: () => void }).gc
+const SLICES = 5
+const gc = (globalThis as { gc?: (options?: { type: 'minor' }) => void }).gc
+// Before each timed slice: a scavenge, so that no contender pays for another's young garbage.
+const minorGc = gc && (() => gc({ type: 'minor' }))
 
 // ---------------------------------------------------------------------------------------------
 // Keys and the payload.
@@ -494,7 +498,8 @@ async function calibrate(cell: Cell): Promise<void> {
     seconds = await time(cell, n)
   }
   seconds = await time(cell, n) // once more, warm
-  cell.batch = Math.max(8, Math.round((n / seconds) * (BATCH_MS / 1000)))
+  const perSlice = Math.max(2, Math.round(((n / seconds) * (BATCH_MS / 1000)) / SLICES))
+  cell.batch = perSlice * SLICES
 }
 
 async function prepare(contenders: Contender[], kind: 'sign' | 'verify'): Promise<Cell[]> {
@@ -611,14 +616,21 @@ async function main(): Promise<void> {
   for (const cell of cells) await calibrate(cell)
 
   for (let round = 0; round < ROUNDS; round++) {
+    gc?.()
     for (const alg of ALGS) {
       for (const group of [signCells, verifyCells]) {
         const row = group.filter((cell) => cell.alg === alg)
-        for (let i = 0; i < row.length; i++) {
-          const cell = row[(i + round) % row.length]!
-          gc?.()
-          cell.samples.push(cell.batch / (await time(cell, cell.batch)))
+        const seconds = new Map(row.map((cell) => [cell, 0]))
+        // Each batch runs in SLICES parts, interleaved with the other contenders' parts, so that
+        // every contender of the row sees the same share of whatever else the machine is doing.
+        for (let slice = 0; slice < SLICES; slice++) {
+          for (let i = 0; i < row.length; i++) {
+            const cell = row[(i + round + slice) % row.length]!
+            minorGc?.()
+            seconds.set(cell, seconds.get(cell)! + (await time(cell, cell.batch / SLICES)))
+          }
         }
+        for (const cell of row) cell.samples.push(cell.batch / seconds.get(cell)!)
       }
     }
     log(`round ${round + 1}/${ROUNDS} done (${((Date.now() - started) / 1000).toFixed(0)} s)`)

@@ -5,6 +5,9 @@
 import { Buffer } from 'node:buffer'
 
 const ALPHABET = /^[A-Za-z0-9_-]*$/
+// A UTF-16 code unit beyond Latin-1. V8 keeps text without one in one byte per character, and on
+// such a string this test returns at once, whatever its length.
+const WIDE = /[\u0100-\uffff]/
 const CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 
 // Value of each base64url character, for the canonical-tail check.
@@ -42,11 +45,11 @@ export function isBase64url(s: string): boolean {
 /**
  * Decodes canonical base64url, or returns undefined for anything else: exactly the strings
  * isBase64url accepts. Decoding comes first, and the checks after it are cheaper than a pass of the
- * alphabet over the text: every character outside both alphabets shortens the output (see
- * DECODER_DROPS_JUNK), so the full length proves that each character is in one of them; then
- * neither of the standard alphabet's '+' and '/' may appear, nor anything beyond ASCII (the
- * decoder reads a UTF-16 code unit by its low byte, so 'Ł', U+0141, would pass for 'A'); and the
- * unused bits of the last character must be zero.
+ * alphabet over the text: every one-byte character outside both alphabets shortens the output (see
+ * DECODER_DROPS_JUNK), so the full length proves that each character is in one of them, unless it
+ * is beyond Latin-1 (the decoder reads a UTF-16 code unit by its low byte, so 'Ł', U+0141, would
+ * pass for 'A'), which WIDE refuses; neither of the standard alphabet's '+' and '/' may appear;
+ * and the unused bits of the last character must be zero.
  */
 export function decodeBase64url(s: string): Buffer | undefined {
   const n = s.length
@@ -57,7 +60,7 @@ export function decodeBase64url(s: string): Buffer | undefined {
   return bytes.length === (n * 3) >>> 2 &&
     s.indexOf('+') === -1 &&
     s.indexOf('/') === -1 &&
-    Buffer.byteLength(s, 'utf8') === n &&
+    !WIDE.test(s) &&
     canonicalTail(s, rem)
     ? bytes
     : undefined

@@ -93,7 +93,8 @@ export class RemoteKeySet {
    * The keys that may verify a token with this header and algorithm: those with the header's `kid`
    * (any, when it has none) that can serve `alg`. When none match, the set is fetched again (at
    * most once per cooldown) and searched once more, so a key published after the last fetch is
-   * found. An empty result means no key can verify the token.
+   * found. An empty result means no key can verify the token; when the kid is unknown and the key
+   * server cannot be reached, the fetch error is thrown instead (the token may be valid).
    *
    * @param header - the token's protected header
    * @param alg - the algorithm, already checked against the caller's allow-list
@@ -116,6 +117,9 @@ export class RemoteKeySet {
     const found = set.candidates(entry, kid)
     if (found.length > 0) return found
     const fresher = await this.#refresh()
+    // The kid is unknown and the key server could not be asked (it failed now, or failed within the
+    // cooldown): say so, so that a valid token signed with a new key is "try later", not "invalid".
+    if (fresher === set && this.#lastError !== undefined) throw this.#lastError
     return fresher === set ? found : fresher.candidates(entry, kid)
   }
 

@@ -4,6 +4,7 @@ import { getSignatureAlgorithm, type SignatureAlgorithm } from '../algorithms/re
 import { Key } from '../keys/key.js'
 import type { KeySet } from '../keys/key-set.js'
 import { JWSAlgorithmError } from '../errors.js'
+import { LruCache } from '../internal/lru.js'
 
 /** The algorithms a caller accepts, by name. */
 export type AllowedAlgorithms = ReadonlyMap<string, SignatureAlgorithm>
@@ -13,6 +14,28 @@ export type AllowedAlgorithms = ReadonlyMap<string, SignatureAlgorithm>
  * is used (for a set: the `alg` of every key, which must all have one). `none` is never allowed.
  */
 export function resolveAllowed(algorithms: unknown, key: Key | KeySet): AllowedAlgorithms {
+  // Callers pass the same few lists over and over, usually as fresh literals: reuse the checked
+  // allow-list by content.
+  const cacheKey = listKey(algorithms)
+  const cached = cacheKey === undefined ? undefined : allowListCache.get(cacheKey)
+  if (cached !== undefined) return cached
+  const allowed = buildAllowed(algorithms, key)
+  if (cacheKey !== undefined) allowListCache.set(cacheKey, allowed)
+  return allowed
+}
+
+const allowListCache = new LruCache<string, AllowedAlgorithms>(64)
+
+// A cache key for a list of names, or undefined when it is not a non-empty list of short strings.
+function listKey(algorithms: unknown): string | undefined {
+  if (typeof algorithms === 'string') return algorithms.length <= 32 ? algorithms : undefined
+  if (!Array.isArray(algorithms) || algorithms.length === 0 || algorithms.length > 32)
+    return undefined
+  for (const name of algorithms) if (typeof name !== 'string' || name.length > 32) return undefined
+  return algorithms.join('\u0000')
+}
+
+function buildAllowed(algorithms: unknown, key: Key | KeySet): AllowedAlgorithms {
   const names = algorithms === undefined ? algorithmsFromKey(key) : algorithms
   const list = typeof names === 'string' ? [names] : names
   if (!Array.isArray(list) || list.length === 0) {

@@ -1,12 +1,16 @@
+import type { Buffer } from 'node:buffer'
 import { readOptions } from '../internal/options.js'
 import { resolveKey, type KeyInput } from '../keys/import.js'
 import { allowedAlgorithm, resolveAllowed } from '../jws/algorithms.js'
-import { parseCompact, type CompactParts } from '../jws/compact.js'
+import { parseHeaderSegment } from '../jws/compact.js'
 import { checkCritical, understoodExtensions } from '../jws/header.js'
 import { verifySignature } from '../jws/verify-signature.js'
-import { toJWTError } from '../errors.js'
+import { JWSError, toJWTError } from '../errors.js'
+import { decodeBase64url } from '../internal/base64url.js'
+import { DEFAULT_LIMITS } from '../internal/limits.js'
+import { LruCache } from '../internal/lru.js'
 import { checkClaims, type SignedWith } from './claims.js'
-import { parseClaims, type Claims } from './payload.js'
+import { parseClaimsBytes, type Claims } from './payload.js'
 import { compilePolicy, type ClaimOptions, type ClaimPolicy } from './policy.js'
 
 /** Options for {@link decode}: python-jose's arguments, camel-cased, plus limits. */
@@ -64,27 +68,71 @@ export function decode(token: string, key: KeyInput, opts?: DecodeOptions): Clai
   }
 }
 
+/** A JWT split, with its header parsed and checked and its payload decoded (not yet parsed). */
+export interface TokenParts {
+  header: Record<string, unknown>
+  signingInput: string
+  signatureSegment: string
+  payload: Buffer
+}
+
+// Parsed and checked headers by segment: a service sees the same few headers over and over. Used
+// only under the default limits and with no extensions, where a header's checks depend on nothing
+// but its text. The headers are frozen, since every decode with that header shares one.
+const headerCache = new LruCache<string, Record<string, unknown>>(256)
+
 /**
- * The first step of every decode (sync and async): split the token under the policy's limits and
- * check `crit`. Throws JWSError.
+ * The first step of every decode (sync and async): split the token under the policy's limits, parse
+ * and check the header (`crit`), and strictly decode the payload. Throws JWSError.
  */
 export function parseToken(
   token: unknown,
   policy: ClaimPolicy,
   extensions?: ReadonlySet<string>,
-): CompactParts {
-  const parts = parseCompact(token, policy.limits)
-  checkCritical(parts.header, extensions ?? understoodExtensions(policy.crit))
-  return parts
+): TokenParts {
+  const understood = extensions ?? understoodExtensions(policy.crit)
+  const cacheable = policy.limits === DEFAULT_LIMITS && understood.size === 0
+  if (typeof token !== 'string') throw new JWSError('a JWS must be a string')
+  if (token.length > policy.limits.maxTokenLength) {
+    throw new JWSError(`the token is longer than ${policy.limits.maxTokenLength} characters`)
+  }
+  const first = token.indexOf('.')
+  const second = first === -1 ? -1 : token.indexOf('.', first + 1)
+  if (second === -1 || token.indexOf('.', second + 1) !== -1) {
+    throw new JWSError('a compact JWS has exactly three segments')
+  }
+  const segment = token.slice(0, first)
+  let header = cacheable ? headerCache.get(segment) : undefined
+  if (header === undefined) {
+    header = parseHeaderSegment(segment, policy.limits)
+    checkCritical(header, understood)
+    if (cacheable) headerCache.set(segment, deepFreeze(header))
+  }
+  const payload = decodeBase64url(token.slice(first + 1, second))
+  if (payload === undefined) throw new JWSError('the payload is not base64url')
+  return {
+    header,
+    signingInput: token.slice(0, second),
+    signatureSegment: token.slice(second + 1),
+    payload,
+  }
 }
 
 /** The last step of every decode: parse the payload and check the claims under the policy. */
 export function readClaims(
   policy: ClaimPolicy,
-  parts: CompactParts,
+  parts: TokenParts,
   signedWith: SignedWith | undefined,
 ): Claims {
-  const claims = parseClaims(parts.payloadSegment, policy.limits)
+  const claims = parseClaimsBytes(parts.payload, policy.limits)
   checkClaims(policy, parts.header, claims, signedWith)
   return claims
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const item of Object.values(value)) deepFreeze(item)
+  }
+  return value
 }

@@ -73,16 +73,26 @@ export interface ClaimPolicy {
 /** Claims with a verify and a require switch. */
 export type ClaimName = 'aud' | 'iat' | 'exp' | 'nbf' | 'iss' | 'sub' | 'jti' | 'at_hash'
 
-const SWITCH_NAMES: Record<ClaimName, string> = {
-  aud: 'Aud',
-  iat: 'Iat',
-  exp: 'Exp',
-  nbf: 'Nbf',
-  iss: 'Iss',
-  sub: 'Sub',
-  jti: 'Jti',
-  at_hash: 'AtHash',
-}
+// Each claim with the names of its verify and require switches, spelled out once rather than built
+// from template literals on every decode.
+const SWITCHES: readonly (readonly [ClaimName, string, string])[] = [
+  ['aud', 'verifyAud', 'requireAud'],
+  ['iat', 'verifyIat', 'requireIat'],
+  ['exp', 'verifyExp', 'requireExp'],
+  ['nbf', 'verifyNbf', 'requireNbf'],
+  ['iss', 'verifyIss', 'requireIss'],
+  ['sub', 'verifySub', 'requireSub'],
+  ['jti', 'verifyJti', 'requireJti'],
+  ['at_hash', 'verifyAtHash', 'requireAtHash'],
+]
+
+// The defaults (every verify on, every require off), shared by every policy that sets no switch.
+const DEFAULT_VERIFY = Object.freeze(
+  Object.fromEntries(SWITCHES.map(([claim]) => [claim, true])) as Record<ClaimName, boolean>,
+)
+const DEFAULT_REQUIRE = Object.freeze(
+  Object.fromEntries(SWITCHES.map(([claim]) => [claim, false])) as Record<ClaimName, boolean>,
+)
 
 /** Compiles claim options; throws InvalidOptionsError for options of the wrong shape. */
 export function compilePolicy(options: ClaimOptions): ClaimPolicy {
@@ -90,11 +100,20 @@ export function compilePolicy(options: ClaimOptions): ClaimPolicy {
     throw new InvalidOptionsError('options must be an object')
   }
   const switches = (options.options ?? {}) as Record<string, unknown>
-  const verify = {} as Record<ClaimName, boolean>
-  const require = {} as Record<ClaimName, boolean>
-  for (const [claim, suffix] of Object.entries(SWITCH_NAMES) as [ClaimName, string][]) {
-    verify[claim] = readSwitch(switches, `verify${suffix}`, true)
-    require[claim] = readSwitch(switches, `require${suffix}`, false)
+  if (typeof switches !== 'object' || switches === null) {
+    throw new InvalidOptionsError('options.options must be an object')
+  }
+  let verify: Readonly<Record<ClaimName, boolean>> = DEFAULT_VERIFY
+  let require: Readonly<Record<ClaimName, boolean>> = DEFAULT_REQUIRE
+  if (options.options !== undefined) {
+    const v = {} as Record<ClaimName, boolean>
+    const r = {} as Record<ClaimName, boolean>
+    for (const [claim, verifyName, requireName] of SWITCHES) {
+      v[claim] = readSwitch(switches, verifyName, true)
+      r[claim] = readSwitch(switches, requireName, false)
+    }
+    verify = Object.freeze(v)
+    require = Object.freeze(r)
   }
   const audience = readNames(options.audience, 'audience')
   const issuer = readNames(options.issuer, 'issuer')
@@ -119,8 +138,8 @@ export function compilePolicy(options: ClaimOptions): ClaimPolicy {
     limits: resolveLimits(options.limits),
     crit: options.crit,
     verifySignature: readSwitch(switches, 'verifySignature', true),
-    verify: Object.freeze(verify),
-    require: Object.freeze(require),
+    verify,
+    require,
   })
 }
 

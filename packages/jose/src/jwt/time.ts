@@ -15,9 +15,12 @@ export function toSeconds(value: TimeInput, what: string): number {
   return seconds
 }
 
+/** The system clock, in seconds. */
+const systemClock = (): number => Date.now() / 1000
+
 /** Reads a clock option as a function that returns seconds. */
 export function readClock(clock: Clock | undefined): () => number {
-  if (clock === undefined) return () => Date.now() / 1000
+  if (clock === undefined) return systemClock
   if (typeof clock === 'function') return () => toSeconds(clock(), 'now')
   const fixed = toSeconds(clock, 'now')
   return () => fixed
