@@ -177,3 +177,17 @@ test('bad payloads and headers on sign get typed errors', () => {
   cyclic.self = cyclic
   throwsCode(() => jws.sign(cyclic, key), 'ERR_JWS_INVALID')
 })
+
+test('an HMAC signature with a look-alike character is refused (no low-byte malleability)', () => {
+  // 'Ł' (U+0141) has the low byte of 'A'; a comparison of low bytes once let it through.
+  const key = keyFor('HS256')
+  for (const token of [jws.sign('p', key), jws.sign({ a: 1 }, key)]) {
+    const [h, p, s] = token.split('.') as [string, string, string]
+    for (let i = 0; i < s.length; i++) {
+      const code = s.charCodeAt(i)
+      const twin = String.fromCharCode(0x100 | code) // same low byte, another character
+      const forged = `${h}.${p}.${s.slice(0, i)}${twin}${s.slice(i + 1)}`
+      throwsCode(() => jws.verify(forged, key, ['HS256']), 'ERR_JWS_SIGNATURE_INVALID')
+    }
+  }
+})
