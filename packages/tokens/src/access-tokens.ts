@@ -35,7 +35,8 @@ export interface AccessTokenInput {
   iat: number
 }
 
-interface CompiledVerifier {
+/** A tenant's compiled verifier, and what it was compiled for. */
+export interface CompiledVerifier {
   keys: KeySet
   config: TenantConfig
   verify: (token: string) => Record<string, unknown>
@@ -84,7 +85,26 @@ export class AccessTokens {
    * tenant. Revocation is the caller's next step.
    */
   async verify(tenantId: string, config: TenantConfig, token: string): Promise<AccessTokenClaims> {
-    const verifier = await this.#verifierFor(tenantId, config)
+    return this.verifyWith(
+      this.peekVerifier(tenantId, config) ?? (await this.#verifierFor(tenantId, config)),
+      tenantId,
+      token,
+    )
+  }
+
+  /**
+   * The compiled verifier for a tenant when its keys are in memory and unchanged, else undefined;
+   * with {@link AccessTokens.verifyWith} it checks a token without a promise.
+   */
+  peekVerifier(tenantId: string, config: TenantConfig): CompiledVerifier | undefined {
+    const cached = this.#verifiers.get(tenantId)
+    if (cached === undefined || cached.config !== config) return undefined
+    const keys = this.#keys.peekVerificationKeys?.(tenantId)
+    return keys === cached.keys ? cached : undefined
+  }
+
+  /** Checks a token with a compiled verifier; see {@link AccessTokens.verify}. */
+  verifyWith(verifier: CompiledVerifier, tenantId: string, token: string): AccessTokenClaims {
     let claims: Record<string, unknown>
     try {
       claims = verifier.verify(token)

@@ -8,8 +8,10 @@ import {
   InvalidCredentialsError,
   InvalidInputError,
   NotFoundError,
+  RateLimitedError,
   type TokenError,
 } from './errors.js'
+import type { TokenMetrics } from './metrics.js'
 import type { PasswordHasher } from './passwords.js'
 import type { RateLimits } from './rate-limits.js'
 import type { Storage, Stores } from './stores/interfaces.js'
@@ -32,6 +34,7 @@ export interface LoginContext {
   clock: () => number
   passwords: PasswordHasher
   rateLimits?: RateLimits | undefined
+  metrics: TokenMetrics
 }
 
 /** Where an attempt comes from, as audit events record it. */
@@ -42,7 +45,9 @@ export interface AttemptOrigin {
   time: number
 }
 
-type Settled = { user: UserRecord } | { error: TokenError }
+// A refusal carries its reason (as the `login.failed` event records it) and whether it locked the
+// account, so that metrics count them once the transaction has committed.
+type Settled = { user: UserRecord } | { error: TokenError; reason: string; locked?: boolean }
 
 /** The one message for a wrong password and an unknown user alike. */
 export const INVALID_CREDENTIALS = 'invalid username or password'
@@ -63,8 +68,17 @@ export async function authenticate(ctx: LoginContext, input: LoginInput): Promis
   const ip = input.ip ?? null
   const userAgent = input.userAgent ?? null
   if (ctx.rateLimits !== undefined) {
-    if (ip !== null) await ctx.rateLimits.consume('loginPerIp', tenantId, ip, { ip, userAgent })
-    await ctx.rateLimits.consume('loginPerAccount', tenantId, login, { ip, userAgent })
+    const limits = ctx.rateLimits
+    const spend = async (profile: 'loginPerIp' | 'loginPerAccount', key: string) => {
+      try {
+        await limits.consume(profile, tenantId, key, { ip, userAgent })
+      } catch (err) {
+        if (err instanceof RateLimitedError) ctx.metrics.increment('rate_limited', { profile })
+        throw err
+      }
+    }
+    if (ip !== null) await spend('loginPerIp', ip)
+    await spend('loginPerAccount', login)
   }
   const config = await tenantConfig(ctx.storage, tenantId)
   const found = await ctx.storage.users.findByLogin(tenantId, login)
@@ -80,24 +94,29 @@ export async function authenticate(ctx: LoginContext, input: LoginInput): Promis
     const user = found && (await stores.users.get(tenantId, found.id))
     if (user === undefined) {
       await failed(stores, origin, null, 'unknown_user')
-      return { error: new InvalidCredentialsError(INVALID_CREDENTIALS) }
+      return { error: new InvalidCredentialsError(INVALID_CREDENTIALS), reason: 'unknown_user' }
     }
     const locked = lockedUntil(user, origin.time)
     if (locked !== undefined) {
       await failed(stores, origin, user.id, 'locked')
-      return { error: new AccountLockedError(new Date(locked)) }
+      return { error: new AccountLockedError(new Date(locked)), reason: 'locked' }
     }
     // A password changed since it was read makes the verification stale: a plain failure.
     if (!ok || user.passwordHash !== found!.passwordHash) {
-      return { error: await recordFailure(stores, user, config, origin) }
+      const error = await recordFailure(stores, user, config, origin)
+      return { error, reason: 'bad_password', locked: error instanceof AccountLockedError }
     }
     if (user.disabled) {
       await failed(stores, origin, user.id, 'disabled')
-      return { error: new AccountDisabledError('the account is disabled') }
+      return { error: new AccountDisabledError('the account is disabled'), reason: 'disabled' }
     }
     return { user: await succeeded(stores, user, origin, rehash) }
   })
-  if ('error' in settled) throw settled.error
+  if ('error' in settled) {
+    ctx.metrics.increment('logins_failed', { reason: settled.reason })
+    if (settled.locked === true) ctx.metrics.increment('lockouts')
+    throw settled.error
+  }
   return settled.user
 }
 

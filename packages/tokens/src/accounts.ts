@@ -4,6 +4,7 @@
 import { authenticate, tenantConfig, type LoginContext, type LoginInput } from './account-login.js'
 import type { AuditEventType, AuditSeverity } from './audit/events.js'
 import { ConflictError, NotFoundError } from './errors.js'
+import { noMetrics, type TokenMetrics } from './metrics.js'
 import { changePassword, type ChangePasswordInput } from './password-change.js'
 import { Passwords, type PasswordHasher } from './passwords.js'
 import type { RateLimits } from './rate-limits.js'
@@ -31,6 +32,8 @@ export interface AccountsOptions {
   rateLimits?: RateLimits
   /** Told about every revocation written, after commit, to keep a local revocation set in step. */
   onRevoked?: (revocations: readonly RevocationRecord[]) => void
+  /** Counts `logins_failed` (by reason), `lockouts` and login `rate_limited`; none by default. */
+  metrics?: TokenMetrics
 }
 
 /** Who made an admin change, for the audit log. */
@@ -58,7 +61,7 @@ export class Accounts {
   /** @param options storage, and optionally clock, hasher, rate limits and revocation listener */
   constructor(options: AccountsOptions) {
     const { storage, clock = Date.now, passwords = new Passwords(), rateLimits } = options
-    this.#ctx = { storage, clock, passwords, rateLimits }
+    this.#ctx = { storage, clock, passwords, rateLimits, metrics: options.metrics ?? noMetrics }
     this.#onRevoked = options.onRevoked
     // Compute the dummy hash now, so the first unknown user costs no more than the next one.
     passwords.dummyHash().catch(() => undefined)

@@ -64,6 +64,14 @@ export class KeyManager implements SigningKeys {
     return (await this.#current(tenantId)).published
   }
 
+  /** The published keys when they are cached and no state change is due; else undefined. */
+  peekVerificationKeys(tenantId: string): KeySet | undefined {
+    const cached = this.#cache.get(tenantId)
+    return cached !== undefined && this.#clock() < cached.nextChangeAt
+      ? cached.published
+      : undefined
+  }
+
   /** The public JWKS to serve at `/.well-known/jwks.json` (empty for HMAC tenants). */
   async jwks(tenantId: string): Promise<JWKS> {
     const { published } = await this.#current(tenantId)

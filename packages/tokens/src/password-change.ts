@@ -41,7 +41,7 @@ export async function changePassword(
   const ok = await ctx.passwords.verify(found.passwordHash, input.currentPassword)
   const newHash = ok ? await ctx.passwords.hash(input.newPassword) : undefined
   const outcome = await ctx.storage.transaction(
-    async (stores): Promise<EndedSessions | { error: TokenError }> => {
+    async (stores): Promise<EndedSessions | { error: TokenError; locked?: boolean }> => {
       const now = ctx.clock()
       const user = await stores.users.get(tenantId, userId)
       if (user === undefined) throw new NotFoundError('no such user')
@@ -54,7 +54,8 @@ export async function changePassword(
       const locked = lockedUntil(user, now)
       if (locked !== undefined) return { error: new AccountLockedError(new Date(locked)) }
       if (newHash === undefined || user.passwordHash !== found.passwordHash) {
-        return { error: await recordFailure(stores, user, config, origin, 'bad_current_password') }
+        const error = await recordFailure(stores, user, config, origin, 'bad_current_password')
+        return { error, locked: error instanceof AccountLockedError }
       }
       if (user.disabled) return { error: new AccountDisabledError('the account is disabled') }
       const changed = { passwordHash: newHash, passwordChangedAt: now, updatedAt: now }
@@ -73,6 +74,9 @@ export async function changePassword(
       return ended
     },
   )
-  if ('error' in outcome) throw outcome.error
+  if ('error' in outcome) {
+    if (outcome.locked === true) ctx.metrics.increment('lockouts')
+    throw outcome.error
+  }
   return outcome
 }

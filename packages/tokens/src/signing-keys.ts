@@ -12,4 +12,9 @@ export interface SigningKeys {
    * held in memory: this is called on the validation hot path and must do no I/O.
    */
   verificationKeys(tenantId: string): Promise<KeySet>
+  /**
+   * The same keys when they are already in memory and current, else undefined: lets validation
+   * skip a promise on its hot path. Optional.
+   */
+  peekVerificationKeys?(tenantId: string): KeySet | undefined
 }

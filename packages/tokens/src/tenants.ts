@@ -80,6 +80,11 @@ export class Tenants {
     return tenant
   }
 
+  /** A tenant already in memory, or undefined (no I/O). */
+  peek(id: string): TenantRecord | undefined {
+    return this.#cache.get(id)
+  }
+
   /** A tenant by name; NotFoundError when there is none. */
   async getByName(name: string): Promise<TenantRecord> {
     for (const tenant of this.#cache.values()) if (tenant.name === name) return tenant

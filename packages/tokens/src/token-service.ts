@@ -226,6 +226,18 @@ export class TokenService {
     accessToken: string,
     context: { tenantId: string; client?: string },
   ): Promise<AccessTokenClaims> {
+    // The hot path: settings and keys already in memory, no promise until the result.
+    const tenant = this.#limits === undefined ? this.#tenants.peek(context.tenantId) : undefined
+    const verifier = tenant && this.#access.peekVerifier(context.tenantId, tenant.config)
+    if (verifier !== undefined) {
+      let claims: AccessTokenClaims
+      try {
+        claims = this.#access.verifyWith(verifier, context.tenantId, accessToken)
+      } catch (err) {
+        throw this.#fail(err as Error)
+      }
+      return this.#notRevoked(claims)
+    }
     const config = await this.#config(context.tenantId)
     if (this.#limits !== undefined && context.client !== undefined) {
       await this.#limit('validatePerClient', context.tenantId, context.client, {})
@@ -236,6 +248,10 @@ export class TokenService {
     } catch (err) {
       throw this.#fail(err as Error)
     }
+    return this.#notRevoked(claims)
+  }
+
+  #notRevoked(claims: AccessTokenClaims): AccessTokenClaims {
     const revokedBy = this.#revoked.revokedBy(claims)
     if (revokedBy !== undefined) {
       throw this.#fail(new TokenRevokedError(`the token has been revoked (${revokedBy})`))
