@@ -2,6 +2,8 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Accounts } from '../src/accounts.js'
 import { AccountLockedError } from '../src/errors.js'
+import { InMemoryMetrics } from '../src/metrics.js'
+import { RateLimits } from '../src/rate-limits.js'
 import { CountingHasher, events, FAST, givenTenant, setupAccounts, T0 } from './support.js'
 
 const PASSWORD = 'correct horse battery'
@@ -181,4 +183,39 @@ test('login rehashes a password whose hash has old parameters', async (t) => {
   await assert.doesNotReject(
     accounts.authenticate({ tenantId, login: 'alice', password: PASSWORD }),
   )
+})
+
+test('failed logins are counted by reason, and a lockout once, when it starts', async (t) => {
+  const { storage, tenant } = await setupAccounts(t, { config: { maxLoginAttempts: 2 } })
+  const metrics = new InMemoryMetrics()
+  const accounts = new Accounts({ storage, passwords: new CountingHasher(), metrics })
+  const tenantId = tenant.id
+  await accounts.createUser({ tenantId, username: 'alice', password: PASSWORD })
+  const login = (login: string, password: string) =>
+    accounts.authenticate({ tenantId, login, password }).catch((err: Error) => err)
+  await login('nobody', PASSWORD)
+  await login('alice', WRONG)
+  assert.ok((await login('alice', WRONG)) instanceof AccountLockedError)
+  assert.ok((await login('alice', PASSWORD)) instanceof AccountLockedError)
+  assert.equal(metrics.count('logins_failed', { reason: 'unknown_user' }), 1)
+  assert.equal(metrics.count('logins_failed', { reason: 'bad_password' }), 2)
+  assert.equal(metrics.count('logins_failed', { reason: 'locked' }), 1)
+  assert.equal(metrics.count('lockouts'), 1)
+})
+
+test('a login refused by a rate limit is counted by profile', async (t) => {
+  const limits = new RateLimits({ profiles: { loginPerAccount: { points: 1, duration: 60 } } })
+  const { storage, tenant } = await setupAccounts(t)
+  const metrics = new InMemoryMetrics()
+  const accounts = new Accounts({
+    storage,
+    passwords: new CountingHasher(),
+    metrics,
+    rateLimits: limits,
+  })
+  const attempt = () =>
+    accounts.authenticate({ tenantId: tenant.id, login: 'x', password: WRONG }).catch((e) => e)
+  await attempt()
+  assert.equal((await attempt()).code, 'ERR_RATE_LIMITED')
+  assert.equal(metrics.count('rate_limited', { profile: 'loginPerAccount' }), 1)
 })

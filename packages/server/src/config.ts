@@ -1,0 +1,203 @@
+// The environment, read once at startup into a validated, frozen object. Every problem is collected
+// and reported together, each naming its variable; a value is never echoed (it may be a secret).
+import { SIGNATURE_ALGORITHMS } from '@tessera/jose'
+import { DEFAULT_TENANT_CONFIG, MasterKey } from '@tessera/tokens'
+import {
+  ConfigProblem,
+  parseBoolean,
+  parseChoice,
+  parseExact,
+  parseHttpUrl,
+  parseInteger,
+  parseRate,
+  parseWholeDuration,
+  type Rate,
+} from './config-values.js'
+import { parseDatabaseUrl, parseOrigins, parseProxies, type DatabaseConfig } from './config-net.js'
+import { legacyWarnings, unknownWarnings } from './config-legacy.js'
+
+/** Pino's levels, and `silent`. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+/** A log level. */
+export type LogLevel = (typeof LOG_LEVELS)[number]
+
+/** The rate-limit profiles the environment can set, by variable suffix. */
+export const RATE_LIMIT_VARIABLES = {
+  TESSERA_RATE_LIMIT_LOGIN_PER_IP: 'loginPerIp',
+  TESSERA_RATE_LIMIT_LOGIN_PER_ACCOUNT: 'loginPerAccount',
+  TESSERA_RATE_LIMIT_REFRESH_PER_SESSION: 'refreshPerSession',
+  TESSERA_RATE_LIMIT_VALIDATE_PER_CLIENT: 'validatePerClient',
+  TESSERA_RATE_LIMIT_ADMIN: 'adminApi',
+} as const
+
+/** The server's configuration. Times are seconds unless a name says otherwise. */
+export interface ServerConfig {
+  /** `NODE_ENV=production`: no generated master key, no development conveniences. */
+  readonly production: boolean
+  readonly host: string
+  readonly port: number
+  /** The URL clients reach the server at; the default tenant's issuer. No trailing slash. */
+  readonly publicUrl: string
+  readonly database: DatabaseConfig
+  /** `TESSERA_MASTER_KEY`, checked; undefined outside production means "use the key file". */
+  readonly masterKey: string | undefined
+  readonly tokens: {
+    readonly accessTokenTtl: number
+    readonly refreshIdleTtl: number
+    readonly sessionAbsoluteTtl: number
+    readonly reuseGraceSeconds: number
+    readonly signingAlgorithm: string
+    readonly audience: string
+  }
+  readonly lockout: { readonly maxLoginAttempts: number; readonly lockoutMinutes: number }
+  readonly rateLimits: {
+    readonly enabled: boolean
+    /** Profiles the environment overrides; the others keep `@tessera/tokens`' defaults. */
+    readonly profiles: Readonly<Record<string, Rate>>
+  }
+  /** Allowed CORS origins; empty = no CORS headers; `*` = any origin. */
+  readonly corsOrigins: readonly string[]
+  /** Proxies whose `X-Forwarded-For` is believed (IPs, CIDRs, or `loopback` and friends). */
+  readonly trustedProxies: readonly string[]
+  readonly logLevel: LogLevel
+  readonly admin: { readonly username: string; readonly password: string | undefined }
+  /** Things worth saying at startup (ignored legacy names, unknown TESSERA_ variables). */
+  readonly warnings: readonly string[]
+}
+
+/** One variable and what is wrong with it. */
+export interface ConfigIssue {
+  variable: string
+  message: string
+}
+
+/** The configuration is invalid; `issues` names every variable at fault. */
+export class ConfigError extends Error {
+  readonly code = 'ERR_CONFIG'
+  readonly issues: readonly ConfigIssue[]
+
+  constructor(issues: readonly ConfigIssue[]) {
+    super(`invalid configuration:\n${issues.map((i) => `  ${i.variable} ${i.message}`).join('\n')}`)
+    this.name = 'ConfigError'
+    this.issues = issues
+  }
+}
+
+/**
+ * Reads and checks the configuration from environment variables prefixed `TESSERA_`.
+ *
+ * @param env - the environment (`process.env` by default)
+ * @returns a frozen configuration
+ * @throws ConfigError naming every variable that is invalid
+ * @example
+ * ```ts
+ * const config = loadConfig({ TESSERA_PORT: '9000', TESSERA_MASTER_KEY: MasterKey.generate() })
+ * config.port // 9000
+ * ```
+ */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ServerConfig {
+  const issues: ConfigIssue[] = []
+  const read = <T>(variable: string, fallback: T, parse: (text: string) => T): T => {
+    const text = env[variable]
+    if (text === undefined || text.trim() === '') return fallback
+    try {
+      return parse(text)
+    } catch (err) {
+      if (!(err instanceof ConfigProblem)) throw err
+      issues.push({ variable, message: err.message })
+      return fallback
+    }
+  }
+  const seconds = (text: string) => parseWholeDuration(text, 1000, 'seconds')
+  const production = env.NODE_ENV === 'production'
+  const defaults = DEFAULT_TENANT_CONFIG
+  const host = read('TESSERA_HOST', '127.0.0.1', (text) => text.trim())
+  const port = read('TESSERA_PORT', 8080, (text) => parseInteger(text, 0, 65535))
+  const wildcard = host === '0.0.0.0' || host === '::'
+  const fallbackUrl = `http://${wildcard ? 'localhost' : host.includes(':') ? `[${host}]` : host}:${port}`
+  const masterKey = read<string | undefined>('TESSERA_MASTER_KEY', undefined, checkMasterKey)
+  // A key that is set but invalid has been reported already; only a missing one is reported here.
+  if (production && (env.TESSERA_MASTER_KEY ?? '').trim() === '') {
+    issues.push({
+      variable: 'TESSERA_MASTER_KEY',
+      message:
+        'is required in production (NODE_ENV=production); make one with `tessera keys generate`',
+    })
+  }
+  if (env.TESSERA_REDIS_URL !== undefined && env.TESSERA_REDIS_URL !== '') {
+    issues.push({
+      variable: 'TESSERA_REDIS_URL',
+      message: 'is not supported yet (Redis comes later)',
+    })
+  }
+  const profiles: Record<string, Rate> = {}
+  for (const [variable, profile] of Object.entries(RATE_LIMIT_VARIABLES)) {
+    const rate = read<Rate | undefined>(variable, undefined, parseRate)
+    if (rate !== undefined) profiles[profile] = rate
+  }
+  const config: ServerConfig = {
+    production,
+    host,
+    port,
+    publicUrl: read('TESSERA_PUBLIC_URL', fallbackUrl, parseHttpUrl),
+    database: read('TESSERA_DATABASE_URL', { kind: 'sqlite', filename: './tessera.db' }, (text) =>
+      parseDatabaseUrl(text),
+    ),
+    masterKey,
+    tokens: {
+      accessTokenTtl: read('TESSERA_ACCESS_TOKEN_TTL', defaults.accessTokenTtl, seconds),
+      refreshIdleTtl: read('TESSERA_REFRESH_TOKEN_TTL', defaults.refreshIdleTtl, seconds),
+      sessionAbsoluteTtl: read('TESSERA_SESSION_MAX_AGE', defaults.sessionAbsoluteTtl, seconds),
+      reuseGraceSeconds: read('TESSERA_REUSE_GRACE', defaults.reuseGraceSeconds, seconds),
+      signingAlgorithm: read('TESSERA_SIGNING_ALGORITHM', defaults.signingAlgorithm, (text) =>
+        parseExact(text.trim(), SIGNATURE_ALGORITHMS),
+      ),
+      audience: read('TESSERA_AUDIENCE', defaults.audience, (text) => text.trim()),
+    },
+    lockout: {
+      maxLoginAttempts: read('TESSERA_MAX_LOGIN_ATTEMPTS', defaults.maxLoginAttempts, (text) =>
+        parseInteger(text, 1, 1000),
+      ),
+      lockoutMinutes: read('TESSERA_LOCKOUT_DURATION', defaults.lockoutMinutes, (text) =>
+        parseWholeDuration(text, 60_000, 'minutes'),
+      ),
+    },
+    rateLimits: { enabled: read('TESSERA_RATE_LIMITS', true, parseBoolean), profiles },
+    corsOrigins: read('TESSERA_CORS_ORIGINS', [], parseOrigins),
+    trustedProxies: read('TESSERA_TRUSTED_PROXIES', [], parseProxies),
+    logLevel: read<LogLevel>('TESSERA_LOG_LEVEL', 'info', (text) => parseChoice(text, LOG_LEVELS)),
+    admin: {
+      username: read('TESSERA_ADMIN_USERNAME', 'admin', (text) => text.trim()),
+      password: read<string | undefined>('TESSERA_ADMIN_PASSWORD', undefined, (text) => text),
+    },
+    warnings: [...legacyWarnings(env), ...unknownWarnings(env)],
+  }
+  if (config.tokens.sessionAbsoluteTtl < config.tokens.accessTokenTtl) {
+    issues.push({
+      variable: 'TESSERA_SESSION_MAX_AGE',
+      message: 'must be at least TESSERA_ACCESS_TOKEN_TTL',
+    })
+  }
+  if (issues.length > 0) throw new ConfigError(issues)
+  return deepFreeze(config)
+}
+
+function checkMasterKey(text: string): string {
+  try {
+    new MasterKey(text)
+  } catch {
+    throw new ConfigProblem('must be 32 random bytes in base64url (43 characters)')
+  }
+  return text
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const inner of Object.values(value)) deepFreeze(inner)
+  }
+  return value
+}

@@ -1,0 +1,136 @@
+// Turns every error into one response shape: `{ error, error_description, code, request_id }`, where
+// `error` is the OAuth string and `code` the library's stable code. The status and `error` come from
+// the one table in error-table.ts. 5xx bodies say nothing about the cause; 4xx bodies say what was
+// wrong. 401s carry WWW-Authenticate (RFC 6750 §3, or Basic for client authentication), 429 and
+// 423 carry Retry-After.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { contextOf } from '../errors.js'
+import { lookup, UNKNOWN_ERROR, type ErrorContext, type ErrorOutcome } from './error-table.js'
+import { globalPlugin } from './global.js'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Where this route's errors happen, for their OAuth meaning; `resource` by default. */
+    errorContext?: ErrorContext
+  }
+}
+
+/** Options for {@link errorHandler}. */
+export interface ErrorHandlerOptions extends Record<string, unknown> {
+  clock: () => number
+}
+
+interface Problem {
+  code: string | undefined
+  description: string | undefined
+  status?: number
+  retryAfterMs?: number
+}
+
+// Fastify's own request errors: client mistakes, reported as ERR_INVALID_INPUT with fixed words (a
+// JSON parser's message can quote the body, and the body can hold a password).
+const FASTIFY_MESSAGES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'the content type is not supported',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'the body is too large',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'the JSON body is empty',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'the body is not valid JSON',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'the content length does not match the body',
+}
+
+/** The error handler and the not-found handler, for the whole app. */
+export const errorHandler = globalPlugin<ErrorHandlerOptions>(
+  'tessera-error-handler',
+  async (app, { clock }) => {
+    app.setErrorHandler((err: FastifyError, request, reply) => {
+      const problem = classify(err, clock)
+      const context = contextOf(err) ?? request.routeOptions.config?.errorContext ?? 'resource'
+      const known = problem.code === undefined ? undefined : lookup(problem.code, context)
+      const outcome = known ?? UNKNOWN_ERROR
+      const status = problem.status ?? outcome.status
+      if (status >= 500) request.log.error({ err }, 'request failed')
+      else request.log.info({ code: problem.code, statusCode: status }, 'request refused')
+      return respond(request, reply, { ...outcome, status }, context, {
+        ...problem,
+        code: known === undefined ? undefined : problem.code,
+      })
+    })
+    app.setNotFoundHandler((request, reply) => {
+      const problem = { code: 'ERR_NOT_FOUND', description: 'no such endpoint' }
+      return respond(request, reply, lookup('ERR_NOT_FOUND', 'resource')!, 'resource', problem)
+    })
+  },
+)
+
+function classify(err: FastifyError, clock: () => number): Problem {
+  const code = typeof err.code === 'string' ? err.code : undefined
+  if (code?.startsWith('ERR_')) {
+    const retryAfterMs = retryAfter(err as { retryAfterMs?: unknown; lockedUntil?: unknown }, clock)
+    return {
+      code,
+      description: err.message,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    }
+  }
+  const status = err.statusCode
+  if (status !== undefined && status >= 400 && status < 500) {
+    const description =
+      err.validation !== undefined
+        ? err.message
+        : (FASTIFY_MESSAGES[code ?? ''] ?? 'the request is malformed')
+    return { code: 'ERR_INVALID_INPUT', status, description }
+  }
+  return { code: undefined, description: undefined }
+}
+
+// RateLimitedError says when to retry; AccountLockedError until when the lock lasts.
+function retryAfter(
+  err: { retryAfterMs?: unknown; lockedUntil?: unknown },
+  clock: () => number,
+): number | undefined {
+  if (typeof err.retryAfterMs === 'number') return err.retryAfterMs
+  if (err.lockedUntil instanceof Date) return err.lockedUntil.getTime() - clock()
+  return undefined
+}
+
+function respond(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  outcome: ErrorOutcome,
+  context: ErrorContext,
+  problem: Problem,
+): FastifyReply {
+  const { status, error } = outcome
+  const description = status < 500 ? problem.description : undefined
+  const challenge = authenticate(request, outcome, context, description)
+  if (challenge !== undefined) void reply.header('www-authenticate', challenge)
+  if (problem.retryAfterMs !== undefined && (status === 429 || status === 423)) {
+    void reply.header('retry-after', String(Math.max(1, Math.ceil(problem.retryAfterMs / 1000))))
+  }
+  return reply.code(status).send({
+    error,
+    ...(description === undefined ? {} : { error_description: description }),
+    ...(problem.code === undefined ? {} : { code: problem.code }),
+    request_id: request.id,
+  })
+}
+
+// The WWW-Authenticate challenge of a 401, or of a 403 for a missing scope (RFC 6750 §3).
+function authenticate(
+  request: FastifyRequest,
+  { status, error }: ErrorOutcome,
+  context: ErrorContext,
+  description: string | undefined,
+): string | undefined {
+  if (status !== 401 && !(status === 403 && error === 'insufficient_scope')) return undefined
+  const realm = `realm="${quote((request as { tenant?: { name: string } }).tenant?.name ?? 'tessera')}"`
+  if (context === 'client') return `Basic ${realm}`
+  // No credentials at all: the challenge names no error (RFC 6750 §3.1).
+  const bearerError = error === 'invalid_token' || error === 'insufficient_scope'
+  if (request.headers.authorization === undefined || !bearerError) return `Bearer ${realm}`
+  const detail = description === undefined ? '' : `, error_description="${quote(description)}"`
+  return `Bearer ${realm}, error="${error}"${detail}`
+}
+
+function quote(text: string): string {
+  return text.replace(/[^\x20-\x7e]|["\\]/g, '')
+}

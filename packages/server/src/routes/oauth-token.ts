@@ -1,0 +1,79 @@
+// The OAuth 2 token endpoint (RFC 6749 §3.2): a form-encoded POST, answered with a token response
+// or an RFC 6749 §5.2 error body. One small step per grant type; errors here mean `invalid_grant`
+// (the route's error context), and client-authentication errors `invalid_client`.
+import { errors, type ApiKeys, type TokenService } from '@tessera/tokens'
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import { UnsupportedGrantTypeError } from '../errors.js'
+import { clientKey, origin } from '../plugins/auth.js'
+import { tokenSchema, type TokenForm } from '../schemas/oauth.js'
+import { tokenView } from '../views.js'
+
+/** Collaborators of {@link oauthTokenRoutes}. */
+export interface OAuthTokenRoutesOptions {
+  tokens: TokenService
+  apiKeys: ApiKeys
+  clock: () => number
+}
+
+/** The grant types the endpoint offers, as RFC 8414 metadata lists them. */
+export const GRANT_TYPES = ['password', 'refresh_token'] as const
+
+/** POST /oauth/token */
+export const oauthTokenRoutes: FastifyPluginAsync<OAuthTokenRoutesOptions> = async (
+  app,
+  options,
+) => {
+  const { tokens, apiKeys, clock } = options
+
+  const required = <K extends keyof TokenForm>(form: TokenForm, ...names: K[]) => {
+    const missing = names.filter((name) => form[name] === undefined)
+    if (missing.length > 0) {
+      throw new errors.InvalidInputError(
+        `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} required`,
+      )
+    }
+  }
+
+  // A confidential client (one that sends credentials) must present a valid API key; its id is
+  // then the client_id the tokens carry. A public client names itself with client_id alone.
+  const checkClient = async (request: FastifyRequest<{ Body: TokenForm }>) => {
+    const apiKey = await clientKey(request, apiKeys)
+    return apiKey?.id ?? request.body.client_id
+  }
+
+  const passwordGrant = async (request: FastifyRequest<{ Body: TokenForm }>) => {
+    const form = request.body
+    required(form, 'username', 'password')
+    const clientId = await checkClient(request)
+    return tokens.login({
+      tenantId: request.tenant.id,
+      username: form.username!,
+      password: form.password!,
+      ...(clientId === undefined ? {} : { clientId }),
+      ...origin(request),
+    })
+  }
+
+  const refreshGrant = async (request: FastifyRequest<{ Body: TokenForm }>) => {
+    required(request.body, 'refresh_token')
+    await checkClient(request)
+    const context = { tenantId: request.tenant.id, ...origin(request) }
+    return tokens.refresh(request.body.refresh_token!, context)
+  }
+
+  app.post<{ Body: TokenForm }>(
+    '/oauth/token',
+    { schema: tokenSchema, config: { errorContext: 'grant' } },
+    async (request) => {
+      switch (request.body.grant_type) {
+        case 'password':
+          return tokenView(await passwordGrant(request), clock())
+        case 'refresh_token':
+          return tokenView(await refreshGrant(request), clock())
+        default:
+          // client_credentials waits for @tessera/tokens to issue tokens to API keys.
+          throw new UnsupportedGrantTypeError()
+      }
+    },
+  )
+}

@@ -1,0 +1,31 @@
+// RFC 7009 token revocation: 200 whatever the token was (invalid and unknown tokens included), so a
+// caller learns nothing from the answer. A client that sends credentials must send good ones.
+import type { ApiKeys, TokenService } from '@tessera/tokens'
+import type { FastifyPluginAsync } from 'fastify'
+import { clientKey, origin } from '../plugins/auth.js'
+import type { TokenBody } from '../schemas/common.js'
+import { oauthRevokeSchema } from '../schemas/oauth.js'
+
+/** Collaborators of {@link revokeRoutes}. */
+export interface RevokeRoutesOptions {
+  tokens: TokenService
+  apiKeys: ApiKeys
+}
+
+/** POST /oauth/revoke */
+export const revokeRoutes: FastifyPluginAsync<RevokeRoutesOptions> = async (app, options) => {
+  const { tokens, apiKeys } = options
+  app.post<{ Body: TokenBody }>(
+    '/oauth/revoke',
+    { schema: oauthRevokeSchema },
+    async (request, reply) => {
+      const client = await clientKey(request, apiKeys)
+      await tokens.revoke(request.body.token, {
+        tenantId: request.tenant.id,
+        ...(client === undefined ? {} : { actor: `api-key:${client.id}` }),
+        ...origin(request),
+      })
+      return reply.code(200).send()
+    },
+  )
+}

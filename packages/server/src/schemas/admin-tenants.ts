@@ -1,0 +1,92 @@
+// Schemas of the admin tenant routes (root only): list, create, read and configure tenants.
+import { responses, time } from './common.js'
+
+const security = [{ bearer: [] }]
+
+/** A tenant's settings as the API shows and takes them (seconds, minutes, names). */
+const tenantSettings = {
+  type: 'object',
+  properties: {
+    access_token_ttl: { type: 'integer', minimum: 1, description: 'Seconds' },
+    refresh_token_ttl: { type: 'integer', minimum: 1, description: 'Seconds (idle)' },
+    session_max_age: { type: 'integer', minimum: 1, description: 'Seconds (absolute)' },
+    reuse_grace: { type: 'integer', minimum: 0, description: 'Seconds' },
+    max_login_attempts: { type: 'integer', minimum: 1 },
+    lockout_minutes: { type: 'integer', minimum: 1 },
+    signing_algorithm: { type: 'string', maxLength: 32 },
+    audience: { type: 'string', minLength: 1, maxLength: 256 },
+  },
+  additionalProperties: false,
+} as const
+
+/** A tenant's settings, by their API names. */
+export interface TenantSettingsBody {
+  access_token_ttl?: number
+  refresh_token_ttl?: number
+  session_max_age?: number
+  reuse_grace?: number
+  max_login_attempts?: number
+  lockout_minutes?: number
+  signing_algorithm?: string
+  audience?: string
+}
+
+const tenant = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    issuer: { type: 'string' },
+    settings: tenantSettings,
+    created_at: time,
+    updated_at: time,
+  },
+} as const
+
+const tenantParams = {
+  type: 'object',
+  properties: { name: { type: 'string', minLength: 1, maxLength: 63 } },
+  required: ['name'],
+} as const
+
+/** The admin tenant routes, by operation. */
+export const tenantSchemas = {
+  list: {
+    tags: ['admin'],
+    security,
+    summary: 'Every tenant (default-tenant admins only)',
+    response: responses({
+      200: { type: 'object', properties: { tenants: { type: 'array', items: tenant } } },
+    }),
+  },
+  create: {
+    tags: ['admin'],
+    security,
+    summary: 'Create a tenant, with its first signing key',
+    body: {
+      type: 'object',
+      properties: {
+        name: { type: 'string', minLength: 1, maxLength: 63 },
+        settings: tenantSettings,
+      },
+      required: ['name'],
+      additionalProperties: false,
+    },
+    response: responses({ 201: tenant }),
+  },
+  get: {
+    tags: ['admin'],
+    security,
+    summary: 'One tenant',
+    params: tenantParams,
+    response: responses({ 200: tenant }),
+  },
+  update: {
+    tags: ['admin'],
+    security,
+    summary: "Change a tenant's settings",
+    params: tenantParams,
+    body: tenantSettings,
+    response: responses({ 200: tenant }),
+  },
+} as const

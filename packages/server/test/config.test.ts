@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { test } from 'node:test'
+import { DEFAULT_TENANT_CONFIG, MasterKey } from '@tessera/tokens'
+import { KNOWN_VARIABLES, LEGACY_NAMES } from '../src/config-legacy.js'
+import { ConfigError, loadConfig } from '../src/config.js'
+
+const KEY = MasterKey.generate()
+
+function issues(env: Record<string, string>): Record<string, string> {
+  try {
+    loadConfig(env)
+  } catch (err) {
+    assert.ok(err instanceof ConfigError)
+    assert.equal(err.code, 'ERR_CONFIG')
+    return Object.fromEntries(err.issues.map((i) => [i.variable, i.message]))
+  }
+  assert.fail('expected a ConfigError')
+}
+
+test('an empty environment gives the documented defaults, frozen', () => {
+  const config = loadConfig({})
+  assert.equal(config.host, '127.0.0.1')
+  assert.equal(config.port, 8080)
+  assert.equal(config.publicUrl, 'http://127.0.0.1:8080')
+  assert.deepEqual(config.database, { kind: 'sqlite', filename: './tessera.db' })
+  assert.equal(config.masterKey, undefined)
+  assert.equal(config.production, false)
+  assert.equal(config.tokens.accessTokenTtl, DEFAULT_TENANT_CONFIG.accessTokenTtl)
+  assert.equal(config.tokens.refreshIdleTtl, 7 * 86400)
+  assert.equal(config.lockout.maxLoginAttempts, 5)
+  assert.equal(config.lockout.lockoutMinutes, 30)
+  assert.equal(config.rateLimits.enabled, true)
+  assert.deepEqual(config.corsOrigins, [])
+  assert.deepEqual(config.trustedProxies, [])
+  assert.equal(config.logLevel, 'info')
+  assert.equal(config.admin.username, 'admin')
+  assert.ok(Object.isFrozen(config) && Object.isFrozen(config.tokens))
+  assert.throws(() => {
+    ;(config as { port: number }).port = 1
+  }, TypeError)
+})
+
+test('every variable is read, with durations, rates and lists', () => {
+  const config = loadConfig({
+    TESSERA_HOST: '0.0.0.0',
+    TESSERA_PORT: '9000',
+    TESSERA_DATABASE_URL: 'sqlite:///var/lib/tessera/t.db',
+    TESSERA_MASTER_KEY: KEY,
+    TESSERA_ACCESS_TOKEN_TTL: '5m',
+    TESSERA_REFRESH_TOKEN_TTL: '2d',
+    TESSERA_SESSION_MAX_AGE: '90d',
+    TESSERA_REUSE_GRACE: '10s',
+    TESSERA_SIGNING_ALGORITHM: 'EdDSA',
+    TESSERA_AUDIENCE: 'api',
+    TESSERA_MAX_LOGIN_ATTEMPTS: '3',
+    TESSERA_LOCKOUT_DURATION: '1h',
+    TESSERA_RATE_LIMITS: 'on',
+    TESSERA_RATE_LIMIT_LOGIN_PER_IP: '50/10m',
+    TESSERA_CORS_ORIGINS: 'https://app.example.com, http://localhost:3000',
+    TESSERA_TRUSTED_PROXIES: '10.0.0.0/8, loopback, ::1',
+    TESSERA_LOG_LEVEL: 'DEBUG',
+    TESSERA_PUBLIC_URL: 'https://id.example.com/',
+  })
+  assert.equal(config.port, 9000)
+  assert.equal(config.publicUrl, 'https://id.example.com')
+  assert.equal(config.database.filename, '/var/lib/tessera/t.db')
+  assert.equal(config.masterKey, KEY)
+  assert.deepEqual(config.tokens, {
+    accessTokenTtl: 300,
+    refreshIdleTtl: 2 * 86400,
+    sessionAbsoluteTtl: 90 * 86400,
+    reuseGraceSeconds: 10,
+    signingAlgorithm: 'EdDSA',
+    audience: 'api',
+  })
+  assert.deepEqual(config.lockout, { maxLoginAttempts: 3, lockoutMinutes: 60 })
+  assert.deepEqual(config.rateLimits.profiles, { loginPerIp: { points: 50, duration: 600 } })
+  assert.deepEqual(config.corsOrigins, ['https://app.example.com', 'http://localhost:3000'])
+  assert.deepEqual(config.trustedProxies, ['10.0.0.0/8', 'loopback', '::1'])
+  assert.equal(config.logLevel, 'debug')
+  assert.equal(loadConfig({ TESSERA_HOST: '0.0.0.0' }).publicUrl, 'http://localhost:8080')
+})
+
+test('every bad value is reported at once, naming its variable and never echoing it', () => {
+  const found = issues({
+    TESSERA_PORT: '99999',
+    TESSERA_ACCESS_TOKEN_TTL: 'soon',
+    TESSERA_LOCKOUT_DURATION: '90s',
+    TESSERA_RATE_LIMIT_ADMIN: '10 per minute',
+    TESSERA_CORS_ORIGINS: 'https://app.example.com/path',
+    TESSERA_TRUSTED_PROXIES: '10.0.0.0/99',
+    TESSERA_LOG_LEVEL: 'loud',
+    TESSERA_MASTER_KEY: 'hunter2-not-a-key',
+    TESSERA_PUBLIC_URL: 'ftp://x',
+    TESSERA_SIGNING_ALGORITHM: 'none',
+    TESSERA_RATE_LIMITS: 'maybe',
+  })
+  assert.deepEqual(Object.keys(found).sort(), [
+    'TESSERA_ACCESS_TOKEN_TTL',
+    'TESSERA_CORS_ORIGINS',
+    'TESSERA_LOCKOUT_DURATION',
+    'TESSERA_LOG_LEVEL',
+    'TESSERA_MASTER_KEY',
+    'TESSERA_PORT',
+    'TESSERA_PUBLIC_URL',
+    'TESSERA_RATE_LIMITS',
+    'TESSERA_RATE_LIMIT_ADMIN',
+    'TESSERA_SIGNING_ALGORITHM',
+    'TESSERA_TRUSTED_PROXIES',
+  ])
+  assert.match(found.TESSERA_LOCKOUT_DURATION!, /whole number of minutes/)
+  assert.doesNotMatch(JSON.stringify(found), /hunter2/)
+  try {
+    loadConfig({ TESSERA_PORT: 'x', TESSERA_MASTER_KEY: 'hunter2' })
+  } catch (err) {
+    assert.match((err as Error).message, /TESSERA_PORT must be an integer from 0 to 65535/)
+    assert.doesNotMatch((err as Error).message, /hunter2/)
+  }
+})
+
+test('a PostgreSQL or Redis URL is refused as not supported yet', () => {
+  const found = issues({
+    TESSERA_DATABASE_URL: 'postgres://user:secret@db/tessera',
+    TESSERA_REDIS_URL: 'redis://:secret@cache:6379',
+  })
+  assert.match(found.TESSERA_DATABASE_URL!, /PostgreSQL.*not support/)
+  assert.match(found.TESSERA_REDIS_URL!, /not supported yet/)
+  assert.doesNotMatch(JSON.stringify(found), /secret/)
+  assert.match(issues({ TESSERA_DATABASE_URL: 'mysql://x/y' }).TESSERA_DATABASE_URL!, /mysql/)
+})
+
+test('database URLs: paths, sqlite: and file: forms, and :memory:', () => {
+  const file = (url: string) => loadConfig({ TESSERA_DATABASE_URL: url }).database.filename
+  assert.equal(file('./data/t.db'), './data/t.db')
+  assert.equal(file('/abs/t.db'), '/abs/t.db')
+  assert.equal(file('sqlite:t.db'), 't.db')
+  assert.equal(file('file:./t.db'), './t.db')
+  assert.equal(file(':memory:'), ':memory:')
+  assert.equal(file('sqlite::memory:'), ':memory:')
+})
+
+test('in production the master key is required', () => {
+  const found = issues({ NODE_ENV: 'production' })
+  assert.match(found.TESSERA_MASTER_KEY!, /required in production/)
+  const config = loadConfig({ NODE_ENV: 'production', TESSERA_MASTER_KEY: KEY })
+  assert.equal(config.production, true)
+})
+
+test('the session lifetime may not be shorter than the access-token lifetime', () => {
+  const found = issues({ TESSERA_ACCESS_TOKEN_TTL: '2h', TESSERA_SESSION_MAX_AGE: '1h' })
+  assert.match(found.TESSERA_SESSION_MAX_AGE!, /TESSERA_ACCESS_TOKEN_TTL/)
+})
+
+test("the seeds' names are not read, and a warning says what to set instead", () => {
+  const config = loadConfig({
+    ACCESS_TOKEN_EXPIRE_MINUTES: '30',
+    REFRESH_TOKEN_EXPIRE_DAYS: '14',
+    MAX_LOGIN_ATTEMPTS: '3',
+    LOCKOUT_DURATION_MINUTES: '15',
+    REDIS_URL: 'redis://:secret@cache',
+  })
+  assert.equal(config.tokens.accessTokenTtl, 900, 'not applied')
+  assert.deepEqual(config.warnings, [
+    'ACCESS_TOKEN_EXPIRE_MINUTES is ignored; set TESSERA_ACCESS_TOKEN_TTL=30m instead',
+    'REFRESH_TOKEN_EXPIRE_DAYS is ignored; set TESSERA_REFRESH_TOKEN_TTL=14d instead',
+    'MAX_LOGIN_ATTEMPTS is ignored; set TESSERA_MAX_LOGIN_ATTEMPTS=3 instead',
+    'LOCKOUT_DURATION_MINUTES is ignored; set TESSERA_LOCKOUT_DURATION=15m instead',
+    'REDIS_URL is ignored; set TESSERA_REDIS_URL instead',
+  ])
+  const both = loadConfig({ ACCESS_TOKEN_EXPIRE_MINUTES: '30', TESSERA_ACCESS_TOKEN_TTL: '30m' })
+  assert.deepEqual(both.warnings, [], 'no warning once the new name is set')
+})
+
+test('an unknown TESSERA_ variable (a typo) is warned about', () => {
+  const config = loadConfig({ TESSERA_PROT: '80', TESSERA_TEST_PG_URL: 'x' })
+  assert.deepEqual(config.warnings, ['TESSERA_PROT is not a setting the server reads'])
+})
+
+test('the README documents every variable and every name of the seeds', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+  for (const name of KNOWN_VARIABLES) assert.ok(readme.includes(`| \`${name}\``), name)
+  for (const { legacy, replacement } of LEGACY_NAMES) {
+    assert.match(readme, new RegExp(`\\| \`${legacy}\` +\\| \`${replacement}\``), legacy)
+  }
+})

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { test } from 'node:test'
+import { errors } from '@tessera/tokens'
+import { ERROR_TABLE, lookup } from '../../src/plugins/error-table.js'
+import { assertError, testApp } from '../support.js'
+
+/** Every error class @tessera/tokens exports, with its code. */
+function libraryCodes(): string[] {
+  type AnyError = new (...args: unknown[]) => errors.TokenError
+  const classes = (Object.values(errors) as unknown[]).filter(
+    (value): value is AnyError => typeof value === 'function' && value.prototype instanceof Error,
+  )
+  // Date for AccountLockedError's lockedUntil; any message or limit name will do for the others.
+  return classes.map((Class) => new Class(new Date(0), 1).code)
+}
+
+test('every code the library can throw has one row in the table', () => {
+  const codes = libraryCodes()
+  assert.ok(codes.length >= 12)
+  for (const code of codes) assert.ok(ERROR_TABLE[code], `${code} is mapped`)
+  assert.deepEqual(lookup('ERR_TOKEN_EXPIRED', 'resource'), { status: 401, error: 'invalid_token' })
+  assert.deepEqual(lookup('ERR_TOKEN_EXPIRED', 'grant'), { status: 400, error: 'invalid_grant' })
+  assert.deepEqual(lookup('ERR_TOKEN_INVALID', 'client'), { status: 401, error: 'invalid_client' })
+  assert.deepEqual(lookup('ERR_CONFLICT', 'grant'), { status: 409, error: 'conflict' })
+  assert.equal(lookup('toString', 'resource'), undefined)
+})
+
+test('the README documents every code in the table, and nothing more', () => {
+  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8')
+  const documented = new Set(readme.match(/`ERR_[A-Z_]+`/g)?.map((code) => code.slice(1, -1)))
+  for (const code of Object.keys(ERROR_TABLE)) assert.ok(documented.has(code), `${code} documented`)
+  for (const code of documented) {
+    assert.ok(code in ERROR_TABLE || code === 'ERR_CONFIG', `${code} documented but not mapped`)
+  }
+})
+
+test('an unexpected error is a 500 that says nothing, logged with its stack', async (t) => {
+  const { app, logs } = await testApp(t)
+  app.get('/boom', async () => {
+    throw new Error('database password is hunter2')
+  })
+  app.get('/store', async () => {
+    throw new errors.StoreUnavailableError('disk on fire at /var/lib/x')
+  })
+  const boom = await app.inject('/boom')
+  assert.equal(boom.statusCode, 500)
+  const body = boom.json()
+  assert.deepEqual(Object.keys(body).sort(), ['error', 'request_id'])
+  assert.equal(body.error, 'server_error')
+  assert.ok(logs.some((line) => line.includes('"level":50') && line.includes('"stack"')))
+  const store = await app.inject('/store')
+  assertError(store, 503, 'ERR_STORE_UNAVAILABLE', 'temporarily_unavailable')
+  assert.equal(store.json().error_description, undefined)
+  assert.doesNotMatch(store.body, /fire/)
+})
+
+test('unknown routes are 404 ERR_NOT_FOUND; unknown tenants too', async (t) => {
+  const { app } = await testApp(t)
+  assertError(await app.inject('/nope'), 404, 'ERR_NOT_FOUND', 'not_found')
+  assertError(await app.inject('/t/nobody/auth/me'), 404, 'ERR_NOT_FOUND')
+  assertError(await app.inject('/t/NOT_A_NAME/auth/me'), 404, 'ERR_NOT_FOUND')
+})
+
+test('a rate limit is 429 with Retry-After', async (t) => {
+  const { app } = await testApp(t, { TESSERA_RATE_LIMIT_LOGIN_PER_ACCOUNT: '2/1m' })
+  const attempt = () =>
+    app.inject({
+      method: 'POST',
+      url: '/auth/login',
+      payload: { username: 'zed', password: 'whatever1' },
+    })
+  await attempt()
+  await attempt()
+  const limited = await attempt()
+  assertError(limited, 429, 'ERR_RATE_LIMITED', 'slow_down')
+  assert.ok(Number(limited.headers['retry-after']) > 0)
+  assert.match(
+    (await app.inject('/metrics')).body,
+    /tessera_rate_limited_total\{profile="loginPerAccount"\} 1/,
+  )
+})

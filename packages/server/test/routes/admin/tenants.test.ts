@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import {
+  ADMIN_PASSWORD,
+  assertError,
+  bearer,
+  createUser,
+  login,
+  PASSWORD,
+  testApp,
+} from '../../support.js'
+
+test('default-tenant admins create, list, read and configure tenants', async (t) => {
+  const { app } = await testApp(t)
+  const admin = await login(app, 'admin', ADMIN_PASSWORD)
+  const call = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
+    app.inject({
+      method,
+      url,
+      headers: bearer(admin.access_token),
+      ...(payload ? { payload } : {}),
+    })
+  const created = await call('POST', '/admin/tenants', {
+    name: 'acme',
+    settings: { access_token_ttl: 300 },
+  })
+  assert.equal(created.statusCode, 201, created.body)
+  assert.equal(created.json().issuer, 'http://tessera.test/t/acme')
+  assert.equal(created.json().settings.access_token_ttl, 300)
+  assert.deepEqual(
+    (await call('GET', '/admin/tenants'))
+      .json()
+      .tenants.map((x: { name: string }) => x.name)
+      .sort(),
+    ['acme', 'default'],
+  )
+  const patched = await call('PATCH', '/admin/tenants/acme', { max_login_attempts: 9 })
+  assert.equal(patched.json().settings.max_login_attempts, 9)
+  assertError(await call('POST', '/admin/tenants', { name: 'acme' }), 409, 'ERR_CONFLICT')
+  assertError(await call('POST', '/admin/tenants', { name: 'Not Valid' }), 400, 'ERR_INVALID_INPUT')
+  assertError(await call('GET', '/admin/tenants/nope'), 404, 'ERR_NOT_FOUND')
+  assertError(
+    await call('PATCH', '/admin/tenants/default', { max_login_attempts: 9 }),
+    400,
+    'ERR_INVALID_INPUT',
+  )
+  // A default-tenant admin administers the users of another tenant too.
+  const id = await createUser(app, admin.access_token, { username: 'kim' }, '/t/acme')
+  assert.equal((await login(app, 'kim', PASSWORD, '/t/acme')).expires_in, 300)
+  assert.ok(id)
+})
+
+test("a named tenant's admin manages that tenant only, and never the tenants", async (t) => {
+  const { app } = await testApp(t)
+  const root = await login(app, 'admin', ADMIN_PASSWORD)
+  await app.inject({
+    method: 'POST',
+    url: '/admin/tenants',
+    headers: bearer(root.access_token),
+    payload: { name: 'acme' },
+  })
+  await app.inject({
+    method: 'POST',
+    url: '/admin/tenants',
+    headers: bearer(root.access_token),
+    payload: { name: 'beta' },
+  })
+  await createUser(app, root.access_token, { username: 'boss', roles: ['admin'] }, '/t/acme')
+  const boss = await login(app, 'boss', PASSWORD, '/t/acme')
+  assert.equal(
+    (await app.inject({ url: '/t/acme/admin/users', headers: bearer(boss.access_token) }))
+      .statusCode,
+    200,
+  )
+  const elsewhere = await app.inject({
+    url: '/t/beta/admin/users',
+    headers: bearer(boss.access_token),
+  })
+  assertError(elsewhere, 401, 'ERR_TOKEN_INVALID')
+  assertError(
+    await app.inject({ url: '/admin/tenants', headers: bearer(boss.access_token) }),
+    401,
+    'ERR_TOKEN_INVALID',
+  )
+})

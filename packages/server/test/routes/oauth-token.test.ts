@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { ADMIN_PASSWORD, assertError, bearer, login, testApp } from '../support.js'
+
+const form = (fields: Record<string, string>) => ({
+  method: 'POST' as const,
+  url: '/oauth/token',
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  payload: new URLSearchParams(fields).toString(),
+})
+
+test('the password grant issues tokens, form-encoded, with no-store caching', async (t) => {
+  const { app } = await testApp(t)
+  const res = await app.inject(
+    form({ grant_type: 'password', username: 'admin', password: ADMIN_PASSWORD, client_id: 'cli' }),
+  )
+  assert.equal(res.statusCode, 200)
+  assert.equal(res.headers['cache-control'], 'no-store')
+  assert.equal(res.headers.pragma, 'no-cache')
+  const body = res.json()
+  assert.equal(body.token_type, 'Bearer')
+  const claims = await app.inject({ url: '/auth/validate', headers: bearer(body.access_token) })
+  assert.equal(claims.json().client_id, 'cli')
+})
+
+test('the refresh_token grant rotates', async (t) => {
+  const { app } = await testApp(t)
+  const first = await login(app, 'admin', ADMIN_PASSWORD)
+  const res = await app.inject(
+    form({ grant_type: 'refresh_token', refresh_token: first.refresh_token }),
+  )
+  assert.equal(res.statusCode, 200)
+  assert.notEqual(res.json().refresh_token, first.refresh_token)
+})
+
+test('errors are RFC 6749 §5.2 bodies', async (t) => {
+  const { app, clock } = await testApp(t)
+  const first = await login(app, 'admin', ADMIN_PASSWORD)
+  const cases: [Record<string, string>, number, string, string][] = [
+    [
+      { grant_type: 'password', username: 'admin', password: 'wrong' },
+      400,
+      'invalid_grant',
+      'ERR_INVALID_CREDENTIALS',
+    ],
+    [{ grant_type: 'password', username: 'admin' }, 400, 'invalid_request', 'ERR_INVALID_INPUT'],
+    [{ grant_type: 'refresh_token' }, 400, 'invalid_request', 'ERR_INVALID_INPUT'],
+    [
+      { grant_type: 'refresh_token', refresh_token: 'rt_nope' },
+      400,
+      'invalid_grant',
+      'ERR_TOKEN_INVALID',
+    ],
+    [{ grant_type: 'x'.repeat(200) }, 400, 'invalid_request', 'ERR_INVALID_INPUT'],
+    [
+      { grant_type: 'authorization_code' },
+      400,
+      'unsupported_grant_type',
+      'ERR_UNSUPPORTED_GRANT_TYPE',
+    ],
+    [
+      { grant_type: 'client_credentials' },
+      400,
+      'unsupported_grant_type',
+      'ERR_UNSUPPORTED_GRANT_TYPE',
+    ],
+    [{}, 400, 'invalid_request', 'ERR_INVALID_INPUT'],
+  ]
+  for (const [fields, status, error, code] of cases) {
+    const res = await app.inject(form(fields))
+    assertError(res, status, code, error)
+  }
+  await app.inject(form({ grant_type: 'refresh_token', refresh_token: first.refresh_token }))
+  clock.advance(60_000)
+  const reused = await app.inject(
+    form({ grant_type: 'refresh_token', refresh_token: first.refresh_token }),
+  )
+  assertError(reused, 400, 'ERR_TOKEN_REUSED', 'invalid_grant')
+})
+
+test('a client that authenticates must do so with a valid API key (invalid_client)', async (t) => {
+  const { app } = await testApp(t)
+  const fields = { grant_type: 'password', username: 'admin', password: ADMIN_PASSWORD }
+  const bad = await app.inject({
+    ...form(fields),
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from('abc:tsk_nope').toString('base64')}`,
+    },
+  })
+  assertError(bad, 401, 'ERR_TOKEN_INVALID', 'invalid_client')
+  assert.equal(bad.headers['www-authenticate'], 'Basic realm="default"')
+  const post = await app.inject(form({ ...fields, client_secret: 'tsk_wrong' }))
+  assertError(post, 401, 'ERR_TOKEN_INVALID', 'invalid_client')
+})
