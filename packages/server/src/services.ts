@@ -91,6 +91,10 @@ export async function createServices(config: ServerConfig, deps: ServiceDeps): P
   })
   await tokens.start()
   const audit = new AuditLog(storage, { clock })
-  const apiKeys = new ApiKeys({ storage, clock })
+  const apiKeys = new ApiKeys({
+    storage,
+    clock,
+    onRevoked: (revocations) => revocations.forEach((r) => tokens.revocations.apply(r)),
+  })
   return { storage, tenants, keys, accounts, tokens, audit, apiKeys, rateLimits, metrics, clock }
 }

@@ -14,7 +14,7 @@ import {
   TokenRevokedError,
 } from './errors.js'
 import type { Storage } from './stores/interfaces.js'
-import type { ApiKeyRecord } from './stores/records.js'
+import type { ApiKeyRecord, RevocationRecord } from './stores/records.js'
 import { checkNames } from './user-fields.js'
 
 /** An API key as listed: everything but its hash. */
@@ -37,6 +37,17 @@ export interface ApiKeysOptions {
   clock?: () => number
   /** The last-used time is written at most this often per key, ms (default 60 000). */
   touchIntervalMs?: number
+  /**
+   * Told after commit about the revocation a key's revocation writes (its access tokens, issued by
+   * the client_credentials grant, carry `sid` {@link apiKeySessionId}), to keep a local revocation
+   * set in step.
+   */
+  onRevoked?: (revocations: readonly RevocationRecord[]) => void
+}
+
+/** The `sid` of access tokens issued to an API key: revoking the key revokes them as a session. */
+export function apiKeySessionId(keyId: string): string {
+  return `api-key:${keyId}`
 }
 
 const KEY = /^tsk_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/
@@ -56,12 +67,14 @@ export class ApiKeys {
   readonly #storage: Storage
   readonly #clock: () => number
   readonly #touchIntervalMs: number
+  readonly #onRevoked: ((revocations: readonly RevocationRecord[]) => void) | undefined
 
   /** @param options storage, clock and how often to record the last-used time */
   constructor(options: ApiKeysOptions) {
     this.#storage = options.storage
     this.#clock = options.clock ?? Date.now
     this.#touchIntervalMs = options.touchIntervalMs ?? 60_000
+    this.#onRevoked = options.onRevoked
   }
 
   /** Creates a key; the returned `key` is the only time the secret is seen. */
@@ -120,12 +133,24 @@ export class ApiKeys {
 
   /** Revokes a key; true when it was active. NotFoundError for no such key in the tenant. */
   async revoke(tenantId: string, id: string, context: AuditContext = {}): Promise<boolean> {
-    return this.#storage.transaction(async (stores) => {
+    let revocation: RevocationRecord | undefined
+    const revoked = await this.#storage.transaction(async (stores) => {
       const record = await stores.apiKeys.get(tenantId, id)
       if (record === undefined) throw new NotFoundError('no such API key')
       const now = this.#clock()
       const revoked = await stores.apiKeys.revoke(tenantId, id, now)
       if (revoked) {
+        // Its access tokens end with it: they carry the key's session id.
+        const tenant = await stores.tenants.get(tenantId)
+        const ttl = (tenant?.config.accessTokenTtl ?? 900) * 1000
+        revocation = {
+          tenantId,
+          kind: 'session',
+          subject: apiKeySessionId(id),
+          cutoff: now,
+          expiresAt: now + ttl,
+        }
+        await stores.revocations.put(revocation)
         await stores.audit.append({
           ...auditFields(context, now),
           tenantId,
@@ -136,6 +161,8 @@ export class ApiKeys {
       }
       return revoked
     })
+    if (revocation !== undefined) this.#onRevoked?.([revocation])
+    return revoked
   }
 
   /**

@@ -2,6 +2,7 @@
 // a few named steps; every state change commits with its audit event in one transaction.
 import { randomUUID } from 'node:crypto'
 import { AccessTokens, type AccessTokenClaims } from './access-tokens.js'
+import { apiKeySessionId, type ApiKey } from './api-keys.js'
 import {
   InvalidInputError,
   InvalidTokenError,
@@ -216,6 +217,52 @@ export class TokenService {
       op: 'refresh',
     })
     return pair
+  }
+
+  /**
+   * Issues an access token to a service (the OAuth client_credentials grant): `sub` and
+   * `client_id` are the API key's id, `sid` is {@link apiKeySessionId} (so revoking the key revokes
+   * its tokens), and `scope` is what was asked for, which must be among the key's scopes (all of
+   * them when nothing is asked). No refresh token: a service asks again.
+   *
+   * @param apiKey - a key that ApiKeys.authenticate has just accepted
+   * @param context - the tenant, the requested scopes and where the request came from
+   */
+  async issueForClient(
+    apiKey: ApiKey,
+    context: RequestContext & { tenantId: string; scopes?: readonly string[] },
+  ): Promise<{ accessToken: string; expiresIn: number; claims: AccessTokenClaims }> {
+    const config = await this.#config(context.tenantId)
+    if (apiKey.tenantId !== context.tenantId)
+      throw new InvalidTokenError('the API key is not valid')
+    const scopes = context.scopes ?? apiKey.scopes
+    const extra = scopes.filter((scope) => !apiKey.scopes.includes(scope))
+    if (extra.length > 0) throw new InvalidInputError("the requested scope exceeds the API key's")
+    const now = this.#clock()
+    const sessionId = apiKeySessionId(apiKey.id)
+    const { token, claims } = await this.#access.issue(config, {
+      tenantId: context.tenantId,
+      userId: apiKey.id,
+      sessionId,
+      clientId: apiKey.id,
+      scopes,
+      roles: [],
+      iat: this.#revoked.earliestIat(context.tenantId, apiKey.id, Math.floor(now / 1000)),
+    })
+    await this.#storage.audit.append({
+      tenantId: context.tenantId,
+      type: 'token.issued',
+      severity: 'info',
+      actor: apiKey.id,
+      sessionId,
+      jti: claims.jti,
+      ip: context.ip ?? null,
+      userAgent: context.userAgent ?? null,
+      details: { grant: 'client_credentials' },
+      time: now,
+    })
+    this.#metrics.increment('tokens_issued', { grant: 'client_credentials' })
+    return { accessToken: token, expiresIn: config.accessTokenTtl, claims }
   }
 
   /**

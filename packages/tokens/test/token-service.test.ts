@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { test, type TestContext } from 'node:test'
 import { jwt } from '@tessera/jose'
 import { Accounts } from '../src/accounts.js'
+import { ApiKeys, apiKeySessionId } from '../src/api-keys.js'
 import * as errors from '../src/errors.js'
 import { KeyManager } from '../src/key-manager.js'
 import { MasterKey } from '../src/key-wrap.js'
@@ -368,4 +369,36 @@ test('refresh is limited per session and validation per client, with the retry t
   await service.validate(pair.accessToken, { tenantId })
   assert.equal(metrics.count('rate_limited', { profile: 'refreshPerSession' }), 1)
   assert.equal(typeof auditRateLimits, 'function')
+})
+
+test('client credentials: an API key gets an access token that dies with the key', async (t) => {
+  const { service, tenantId, storage, tenants, clock } = await setup(t)
+  const apiKeys = new ApiKeys({
+    storage,
+    clock: clock.fn,
+    onRevoked: (revocations) => revocations.forEach((r) => service.revocations.apply(r)),
+  })
+  const created = await apiKeys.create({ tenantId, name: 'billing', scopes: ['read', 'write'] })
+  const apiKey = await apiKeys.authenticate(tenantId, created.key)
+  const issued = await service.issueForClient(apiKey, { tenantId, scopes: ['read'] })
+  const claims = await service.validate(issued.accessToken, { tenantId })
+  assert.equal(claims.sub, apiKey.id)
+  assert.equal(claims.client_id, apiKey.id)
+  assert.equal(claims.scope, 'read')
+  assert.equal(claims.sid, apiKeySessionId(apiKey.id))
+  const all = await service.issueForClient(apiKey, { tenantId })
+  assert.equal(jwt.getUnverifiedClaims(all.accessToken).scope, 'read write')
+  await assert.rejects(
+    service.issueForClient(apiKey, { tenantId, scopes: ['admin'] }),
+    errors.InvalidInputError,
+  )
+  const other = await tenants.create('initech')
+  await assert.rejects(
+    service.issueForClient(apiKey, { tenantId: other.id }),
+    errors.InvalidTokenError,
+  )
+  assert.equal((await events(storage, tenantId, 'token.issued')).length, 2)
+  await apiKeys.revoke(tenantId, apiKey.id)
+  await assert.rejects(service.validate(issued.accessToken, { tenantId }), errors.TokenRevokedError)
+  await assert.rejects(apiKeys.authenticate(tenantId, created.key), errors.TokenRevokedError)
 })

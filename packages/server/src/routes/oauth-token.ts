@@ -16,7 +16,7 @@ export interface OAuthTokenRoutesOptions {
 }
 
 /** The grant types the endpoint offers, as RFC 8414 metadata lists them. */
-export const GRANT_TYPES = ['password', 'refresh_token'] as const
+export const GRANT_TYPES = ['password', 'refresh_token', 'client_credentials'] as const
 
 /** POST /oauth/token */
 export const oauthTokenRoutes: FastifyPluginAsync<OAuthTokenRoutesOptions> = async (
@@ -61,6 +61,28 @@ export const oauthTokenRoutes: FastifyPluginAsync<OAuthTokenRoutesOptions> = asy
     return tokens.refresh(request.body.refresh_token!, context)
   }
 
+  // RFC 6749 §4.4: only a confidential client, authenticated by its API key; no refresh token.
+  const clientCredentialsGrant = async (request: FastifyRequest<{ Body: TokenForm }>) => {
+    const apiKey = await clientKey(request, apiKeys)
+    if (apiKey === undefined) {
+      throw new errors.InvalidInputError(
+        'client_credentials needs client authentication (an API key)',
+      )
+    }
+    const scope = request.body.scope?.split(' ').filter((name) => name.length > 0)
+    const issued = await tokens.issueForClient(apiKey, {
+      tenantId: request.tenant.id,
+      ...(scope === undefined || scope.length === 0 ? {} : { scopes: scope }),
+      ...origin(request),
+    })
+    return {
+      access_token: issued.accessToken,
+      token_type: 'Bearer' as const,
+      expires_in: issued.expiresIn,
+      scope: issued.claims.scope,
+    }
+  }
+
   app.post<{ Body: TokenForm }>(
     '/oauth/token',
     { schema: tokenSchema, config: { errorContext: 'grant' } },
@@ -70,8 +92,9 @@ export const oauthTokenRoutes: FastifyPluginAsync<OAuthTokenRoutesOptions> = asy
           return tokenView(await passwordGrant(request), clock())
         case 'refresh_token':
           return tokenView(await refreshGrant(request), clock())
+        case 'client_credentials':
+          return clientCredentialsGrant(request)
         default:
-          // client_credentials waits for @tessera/tokens to issue tokens to API keys.
           throw new UnsupportedGrantTypeError()
       }
     },

@@ -58,12 +58,7 @@ test('errors are RFC 6749 §5.2 bodies', async (t) => {
       'unsupported_grant_type',
       'ERR_UNSUPPORTED_GRANT_TYPE',
     ],
-    [
-      { grant_type: 'client_credentials' },
-      400,
-      'unsupported_grant_type',
-      'ERR_UNSUPPORTED_GRANT_TYPE',
-    ],
+    [{ grant_type: 'client_credentials' }, 400, 'invalid_request', 'ERR_INVALID_INPUT'],
     [{}, 400, 'invalid_request', 'ERR_INVALID_INPUT'],
   ]
   for (const [fields, status, error, code] of cases) {
@@ -92,4 +87,39 @@ test('a client that authenticates must do so with a valid API key (invalid_clien
   assert.equal(bad.headers['www-authenticate'], 'Basic realm="default"')
   const post = await app.inject(form({ ...fields, client_secret: 'tsk_wrong' }))
   assertError(post, 401, 'ERR_TOKEN_INVALID', 'invalid_client')
+})
+
+test('the client_credentials grant issues a token to an API key, within its scopes', async (t) => {
+  const { app } = await testApp(t)
+  const admin = await login(app, 'admin', ADMIN_PASSWORD)
+  const created = await app.inject({
+    method: 'POST',
+    url: '/admin/api-keys',
+    headers: bearer(admin.access_token),
+    payload: { name: 'billing', scopes: ['read', 'write'] },
+  })
+  const { key, api_key } = created.json()
+  const basic = `Basic ${Buffer.from(`${api_key.id}:${key}`).toString('base64')}`
+  const grant = (fields: Record<string, string>) =>
+    app.inject({
+      ...form({ grant_type: 'client_credentials', ...fields }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic },
+    })
+  const res = await grant({ scope: 'read' })
+  assert.equal(res.statusCode, 200)
+  const body = res.json()
+  assert.equal(body.refresh_token, undefined)
+  assert.equal(body.scope, 'read')
+  const claims = await app.inject({ url: '/auth/validate', headers: bearer(body.access_token) })
+  assert.equal(claims.json().client_id, api_key.id)
+  assertError(await grant({ scope: 'admin' }), 400, 'ERR_INVALID_INPUT', 'invalid_request')
+  // Revoking the key revokes its tokens.
+  await app.inject({
+    method: 'DELETE',
+    url: `/admin/api-keys/${api_key.id}`,
+    headers: bearer(admin.access_token),
+  })
+  const after = await app.inject({ url: '/auth/validate', headers: bearer(body.access_token) })
+  assertError(after, 401, 'ERR_TOKEN_REVOKED')
+  assertError(await grant({}), 401, 'ERR_TOKEN_REVOKED', 'invalid_client')
 })

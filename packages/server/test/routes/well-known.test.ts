@@ -28,7 +28,7 @@ test('RFC 8414 metadata names the endpoints, for the default and a named tenant'
   assert.equal(root.jwks_uri, 'http://tessera.test/.well-known/jwks.json')
   assert.equal(root.introspection_endpoint, 'http://tessera.test/oauth/introspect')
   assert.equal(root.revocation_endpoint, 'http://tessera.test/oauth/revoke')
-  assert.deepEqual(root.grant_types_supported, ['password', 'refresh_token'])
+  assert.deepEqual(root.grant_types_supported, ['password', 'refresh_token', 'client_credentials'])
   const admin = await login(app, 'admin', ADMIN_PASSWORD)
   await app.inject({
     method: 'POST',
