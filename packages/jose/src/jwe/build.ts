@@ -136,7 +136,10 @@ export function buildJWE(
  */
 export function plaintextBytes(plaintext: unknown): Buffer {
   if (typeof plaintext === 'string') return Buffer.from(plaintext, 'utf8')
-  if (plaintext instanceof Uint8Array) return Buffer.from(plaintext)
+  // A view, not a copy: encryption reads the bytes synchronously, within this call.
+  if (plaintext instanceof Uint8Array) {
+    return Buffer.from(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength)
+  }
   throw new InvalidOptionsError('the plaintext must be a string or bytes')
 }
 

@@ -53,13 +53,19 @@ export function joinHeaders(
       if (Object.hasOwn(joined, name)) {
         throw new JWEError(`the header parameter "${name.slice(0, 32)}" appears twice`)
       }
-      // A data property, so that a member named "__proto__" stays a member.
-      Object.defineProperty(joined, name, {
-        value: header[name],
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      })
+      if (name === '__proto__') {
+        // A data property, so that a member named "__proto__" stays a member. Any other name is
+        // assigned: on a fresh object only __proto__ is an accessor, and defineProperty for every
+        // member cost about 0.5 µs a join (each JWE encrypted or decrypted makes one or two).
+        Object.defineProperty(joined, name, {
+          value: header[name],
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        })
+      } else {
+        joined[name] = header[name]
+      }
     }
   }
   return joined

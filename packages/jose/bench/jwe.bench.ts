@@ -1,0 +1,675 @@
+// JWE encrypt and decrypt throughput (compact, A256GCM, a 1 KB payload): @tessera/jose against jose
+// and a raw node:crypto floor, in one process, interleaved round by round as in jwt.bench.ts.
+//
+//   npm run bench                                  (from the repository root: builds, then runs)
+//   node --expose-gc packages/jose/dist/bench/jwe.bench.js
+//   BENCH_ROUNDS=20 BENCH_MS=80 BENCH_ALGS=dir,A256KW BENCH_ONLY=Tessera node --expose-gc ...
+//   BENCH_CLOCK=cpu ...    (process CPU time instead of wall time: steadier on a busy machine)
+//
+// Method (jwt.bench.ts's). Every contender is checked once before timing: each encrypter's token
+// opens, under the floor's decrypter, to the payload with the expected `alg` and `enc`; each
+// decrypter opens the floor's token to the payload and refuses it with a tampered tag, ciphertext
+// or protected header. Each contender is then warmed up and calibrated to a batch of about
+// BENCH_MS milliseconds. Each round walks every algorithm and, for each, every contender in an
+// order rotated by one each round, timing one batch in five slices interleaved with the other
+// contenders' slices, each after a scavenge (with --expose-gc; a full GC starts each round). The
+// table reports the median ops/s over the rounds and its ratio to the floor's median; the
+// "paired" figures are medians of per-round ratios, whose two sides ran in the same round.
+//
+// The floor is the least work one compact JWE can take with node:crypto, and nothing more:
+//  - encrypt: a random CEK (none for dir) and a random 96-bit IV; the key management primitive
+//    (dir: none; A256KW: id-aes256-wrap; RSA-OAEP-256: publicEncrypt; ECDH-ES+A256KW: an ephemeral
+//    P-256 key by createECDH, computeSecret, one SHA-256 of the Concat KDF with its fixed
+//    OtherInfo precomputed, id-aes256-wrap); AES-256-GCM over the payload with the protected header
+//    segment as AAD; base64url of each part and the concatenation. The header segment (and its AAD
+//    bytes) is precomputed, except for ECDH-ES, whose `epk` changes per token: there the header is
+//    one template string, base64url-encoded.
+//  - decrypt: split at the dots, base64url-decode the parts, the key management primitive (for
+//    ECDH-ES: base64url-decode and JSON.parse the header for `epk`, computeSecret with its raw
+//    point, the KDF, unwrap), AES-256-GCM decrypt with the header segment as AAD. No header checks,
+//    no alg or enc allow-list, no strict base64url, no length checks beyond what node:crypto does:
+//    everything a library must add is counted against the library.
+//
+// Key forms: the floor holds raw key bytes (dir, A256KW), a KeyObject (RSA) or a createECDH object
+// (ECDH), whichever node:crypto runs fastest. Tessera gets a Key (jwk.construct of the JWK) and the
+// options a careful caller passes: `{ algorithm, encryption }` to encrypt, `{ algorithms: [alg],
+// encryptions: ['A256GCM'] }` to decrypt. jose gets its fastest form, a CryptoKey of the right
+// WebCrypto algorithm (with a KeyObject or bytes it re-imports or converts); its API is
+// asynchronous, and its operations are awaited one after another.
+//
+// Targets (issue 6, section 6), on dir + A256GCM: Tessera at least 0.95x the floor and at least 3x
+// jose, for encrypt and for decrypt. The other algorithms' ratios are printed for information.
+import { Buffer } from 'node:buffer'
+import {
+  constants,
+  createCipheriv,
+  createDecipheriv,
+  createECDH,
+  createHash,
+  generateKeyPairSync,
+  privateDecrypt,
+  publicEncrypt,
+  randomBytes,
+  webcrypto,
+  type ECDH,
+  type KeyObject,
+} from 'node:crypto'
+import { availableParallelism, cpus } from 'node:os'
+import { CompactEncrypt, compactDecrypt, type CryptoKey } from 'jose'
+import { jwe, jwk, type JWK, type Key } from '../src/index.js'
+
+type Alg = 'dir' | 'A256KW' | 'RSA-OAEP-256' | 'ECDH-ES+A256KW'
+type Op = () => unknown
+
+interface Contender {
+  name: string
+  /** Builds the operation for an algorithm. */
+  make(alg: Alg): Promise<Op>
+  async?: boolean
+}
+
+const FLOOR = 'node:crypto floor'
+const TESSERA_ENCRYPT = 'Tessera jwe.encrypt'
+const TESSERA_DECRYPT = 'Tessera jwe.decrypt'
+const JOSE_ENCRYPT = 'jose CompactEncrypt'
+const JOSE_DECRYPT = 'jose compactDecrypt'
+const ENC = 'A256GCM'
+const ALL_ALGS: readonly Alg[] = ['dir', 'A256KW', 'RSA-OAEP-256', 'ECDH-ES+A256KW']
+const ALGS = readAlgs()
+const ROUNDS = readPositive('BENCH_ROUNDS', 31)
+const BATCH_MS = readPositive('BENCH_MS', 50)
+// A pattern for the contenders to run (the floor always runs), e.g. BENCH_ONLY='Tessera'.
+const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : undefined
+const CPU_CLOCK = process.env.BENCH_CLOCK === 'cpu'
+const SLICES = 5
+const gc = (globalThis as { gc?: (options?: { type: 'minor' }) => void }).gc
+// Before each timed slice: a scavenge, so that no contender pays for another's young garbage.
+const minorGc = gc && (() => gc({ type: 'minor' }))
+
+// ---------------------------------------------------------------------------------------------
+// Keys and the payload.
+
+// 1 KB of JSON-like text, as an encrypted token's claims or a sealed document might be.
+const PAYLOAD = Buffer.from(
+  JSON.stringify({ sub: 'user_8f14e45fceea167a5a36dedd4bea2543', data: 'x'.repeat(2000) }).slice(
+    0,
+    1024,
+  ),
+  'utf8',
+)
+
+interface KeyMaterial {
+  /** The JWK of the recipient's key (private, or the secret), as Tessera and jose import it. */
+  privateJwk: JWK
+  publicJwk: JWK
+  /** node:crypto forms for the floor. */
+  secret?: Buffer
+  publicKey?: KeyObject
+  privateKey?: KeyObject
+  ecdh?: ECDH
+}
+
+function makeKeys(alg: Alg): KeyMaterial {
+  if (alg === 'dir' || alg === 'A256KW') {
+    const secret = randomBytes(32)
+    const jwk = { kty: 'oct', k: secret.toString('base64url') } as JWK
+    return { privateJwk: jwk, publicJwk: jwk, secret }
+  }
+  const pair =
+    alg === 'RSA-OAEP-256'
+      ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+      : generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  const privateJwk = pair.privateKey.export({ format: 'jwk' }) as JWK
+  const material: KeyMaterial = {
+    privateJwk,
+    publicJwk: pair.publicKey.export({ format: 'jwk' }) as JWK,
+    publicKey: pair.publicKey,
+    privateKey: pair.privateKey,
+  }
+  if (alg === 'ECDH-ES+A256KW') {
+    const ecdh = createECDH('prime256v1')
+    ecdh.setPrivateKey(Buffer.from(privateJwk.d as string, 'base64url'))
+    material.ecdh = ecdh
+  }
+  return material
+}
+
+const KEYS = new Map(ALGS.map((alg) => [alg, makeKeys(alg)]))
+const keysFor = (alg: Alg): KeyMaterial => KEYS.get(alg)!
+
+// ---------------------------------------------------------------------------------------------
+// The floor: raw node:crypto, the least work one encrypt or decrypt can do (see the header).
+
+const b64url = (text: string): string => Buffer.from(text, 'utf8').toString('base64url')
+const AES_KW_IV = Buffer.from('a6a6a6a6a6a6a6a6', 'hex')
+
+function gcmSeal(cek: Buffer, iv: Buffer, aad: Buffer): string {
+  const cipher = createCipheriv('aes-256-gcm', cek, iv)
+  cipher.setAAD(aad)
+  const ciphertext = Buffer.concat([cipher.update(PAYLOAD), cipher.final()])
+  return `${iv.toString('base64url')}.${ciphertext.toString('base64url')}.${cipher.getAuthTag().toString('base64url')}`
+}
+
+function gcmOpen(cek: Buffer, token: string, dots: number[]): Buffer {
+  const [d0, d1, d2, d3] = dots as [number, number, number, number]
+  const decipher = createDecipheriv(
+    'aes-256-gcm',
+    cek,
+    Buffer.from(token.slice(d1 + 1, d2), 'base64url'),
+  )
+  decipher.setAuthTag(Buffer.from(token.slice(d3 + 1), 'base64url'))
+  decipher.setAAD(Buffer.from(token.slice(0, d0), 'latin1'))
+  return Buffer.concat([
+    decipher.update(Buffer.from(token.slice(d2 + 1, d3), 'base64url')),
+    decipher.final(),
+  ])
+}
+
+function wrap(kek: Buffer, cek: Buffer): Buffer {
+  const cipher = createCipheriv('id-aes256-wrap', kek, AES_KW_IV)
+  return Buffer.concat([cipher.update(cek), cipher.final()])
+}
+
+function unwrap(kek: Buffer, wrapped: Buffer): Buffer {
+  const decipher = createDecipheriv('id-aes256-wrap', kek, AES_KW_IV)
+  return Buffer.concat([decipher.update(wrapped), decipher.final()])
+}
+
+// The Concat KDF's fixed parts for ECDH-ES+A256KW: round 1, and OtherInfo = AlgorithmID, empty
+// PartyUInfo and PartyVInfo, SuppPubInfo = 256 bits.
+const KDF_ROUND = Buffer.from([0, 0, 0, 1])
+const KDF_OTHER_INFO = Buffer.concat([
+  Buffer.from([0, 0, 0, 14]),
+  Buffer.from('ECDH-ES+A256KW', 'ascii'),
+  Buffer.alloc(8),
+  Buffer.from([0, 0, 1, 0]),
+])
+const kdf = (z: Buffer): Buffer =>
+  createHash('sha256').update(KDF_ROUND).update(z).update(KDF_OTHER_INFO).digest()
+
+function floorEncrypter(alg: Alg): () => string {
+  const keys = keysFor(alg)
+  if (alg === 'ECDH-ES+A256KW') {
+    const recipient = Buffer.concat([
+      Buffer.from([4]),
+      Buffer.from(keys.publicJwk.x as string, 'base64url'),
+      Buffer.from(keys.publicJwk.y as string, 'base64url'),
+    ])
+    return () => {
+      const ephemeral = createECDH('prime256v1')
+      const point = ephemeral.generateKeys()
+      const kek = kdf(ephemeral.computeSecret(recipient))
+      const x = point.subarray(1, 33).toString('base64url')
+      const y = point.subarray(33).toString('base64url')
+      const head = b64url(
+        `{"alg":"ECDH-ES+A256KW","enc":"A256GCM","epk":{"kty":"EC","crv":"P-256","x":"${x}","y":"${y}"}}`,
+      )
+      const cek = randomBytes(32)
+      const wrapped = wrap(kek, cek).toString('base64url')
+      return `${head}.${wrapped}.${gcmSeal(cek, randomBytes(12), Buffer.from(head, 'latin1'))}`
+    }
+  }
+  const head = b64url(JSON.stringify({ alg, enc: ENC }))
+  const aad = Buffer.from(head, 'latin1')
+  if (alg === 'dir') {
+    const cek = keys.secret!
+    return () => `${head}..${gcmSeal(cek, randomBytes(12), aad)}`
+  }
+  if (alg === 'A256KW') {
+    const kek = keys.secret!
+    return () => {
+      const cek = randomBytes(32)
+      return `${head}.${wrap(kek, cek).toString('base64url')}.${gcmSeal(cek, randomBytes(12), aad)}`
+    }
+  }
+  const rsa = {
+    key: keys.publicKey!,
+    padding: constants.RSA_PKCS1_OAEP_PADDING,
+    oaepHash: 'sha256',
+  }
+  return () => {
+    const cek = randomBytes(32)
+    const encryptedKey = publicEncrypt(rsa, cek).toString('base64url')
+    return `${head}.${encryptedKey}.${gcmSeal(cek, randomBytes(12), aad)}`
+  }
+}
+
+function dotsOf(token: string): number[] {
+  const d0 = token.indexOf('.')
+  const d1 = token.indexOf('.', d0 + 1)
+  const d2 = token.indexOf('.', d1 + 1)
+  return [d0, d1, d2, token.indexOf('.', d2 + 1)]
+}
+
+function floorDecrypter(alg: Alg): (token: string) => Buffer {
+  const keys = keysFor(alg)
+  const encryptedKey = (token: string, dots: number[]) =>
+    Buffer.from(token.slice(dots[0]! + 1, dots[1]), 'base64url')
+  if (alg === 'dir') {
+    const cek = keys.secret!
+    return (token) => gcmOpen(cek, token, dotsOf(token))
+  }
+  if (alg === 'A256KW') {
+    const kek = keys.secret!
+    return (token) => {
+      const dots = dotsOf(token)
+      return gcmOpen(unwrap(kek, encryptedKey(token, dots)), token, dots)
+    }
+  }
+  if (alg === 'RSA-OAEP-256') {
+    const rsa = {
+      key: keys.privateKey!,
+      padding: constants.RSA_PKCS1_OAEP_PADDING,
+      oaepHash: 'sha256',
+    }
+    return (token) => {
+      const dots = dotsOf(token)
+      return gcmOpen(privateDecrypt(rsa, encryptedKey(token, dots)), token, dots)
+    }
+  }
+  const ecdh = keys.ecdh!
+  return (token) => {
+    const dots = dotsOf(token)
+    const header = JSON.parse(Buffer.from(token.slice(0, dots[0]), 'base64url').toString('utf8'))
+    const { x, y } = header.epk as { x: string; y: string }
+    const point = Buffer.concat([
+      Buffer.from([4]),
+      Buffer.from(x, 'base64url'),
+      Buffer.from(y, 'base64url'),
+    ])
+    const kek = kdf(ecdh.computeSecret(point))
+    return gcmOpen(unwrap(kek, encryptedKey(token, dots)), token, dots)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The contenders.
+
+const tesseraKeys = new Map<string, Key>()
+function tesseraKey(alg: Alg, side: 'public' | 'private'): Key {
+  const slot = `${alg} ${side}`
+  let key = tesseraKeys.get(slot)
+  if (key === undefined) {
+    const keys = keysFor(alg)
+    key = jwk.construct(side === 'public' ? keys.publicJwk : keys.privateJwk)
+    tesseraKeys.set(slot, key)
+  }
+  return key
+}
+
+// jose's fastest key form: a CryptoKey of the WebCrypto algorithm it uses (for dir, the AES-GCM
+// key itself). Given a KeyObject it exports and re-imports through a JWK once (cached); given bytes
+// it imports them on every call.
+async function joseKey(alg: Alg, side: 'public' | 'private'): Promise<CryptoKey> {
+  const keys = keysFor(alg)
+  const jwk = (side === 'public' ? keys.publicJwk : keys.privateJwk) as webcrypto.JsonWebKey
+  const { subtle } = webcrypto
+  const imported =
+    alg === 'dir'
+      ? subtle.importKey('jwk', jwk, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt'])
+      : alg === 'A256KW'
+        ? subtle.importKey('jwk', jwk, { name: 'AES-KW' }, false, ['wrapKey', 'unwrapKey'])
+        : alg === 'RSA-OAEP-256'
+          ? subtle.importKey('jwk', jwk, { name: 'RSA-OAEP', hash: 'SHA-256' }, false, [
+              side === 'public' ? 'encrypt' : 'decrypt',
+            ])
+          : subtle.importKey(
+              'jwk',
+              jwk,
+              { name: 'ECDH', namedCurve: 'P-256' },
+              false,
+              side === 'public' ? [] : ['deriveBits'],
+            )
+  return (await imported) as CryptoKey
+}
+
+const encrypters: Contender[] = [
+  {
+    name: FLOOR,
+    make: async (alg) => floorEncrypter(alg),
+  },
+  {
+    name: TESSERA_ENCRYPT,
+    make: async (alg) => {
+      const key = tesseraKey(alg, 'public')
+      const options = { algorithm: alg, encryption: ENC }
+      return () => jwe.encrypt(PAYLOAD, key, options)
+    },
+  },
+  {
+    name: JOSE_ENCRYPT,
+    async: true,
+    make: async (alg) => {
+      const key = await joseKey(alg, 'public')
+      const header = { alg, enc: ENC }
+      return () => new CompactEncrypt(PAYLOAD).setProtectedHeader(header).encrypt(key)
+    },
+  },
+]
+
+// The token each decrypter decrypts, one per algorithm.
+const TOKENS = new Map(ALGS.map((alg) => [alg, floorEncrypter(alg)()]))
+const tokenFor = (alg: Alg): string => TOKENS.get(alg)!
+
+const decrypters: Contender[] = [
+  {
+    name: FLOOR,
+    make: async (alg) => {
+      const decrypt = floorDecrypter(alg)
+      const token = tokenFor(alg)
+      return () => decrypt(token)
+    },
+  },
+  {
+    name: TESSERA_DECRYPT,
+    make: async (alg) => {
+      const key = tesseraKey(alg, 'private')
+      const options = { algorithms: [alg], encryptions: [ENC] }
+      const token = tokenFor(alg)
+      return () => jwe.decrypt(token, key, options)
+    },
+  },
+  {
+    name: JOSE_DECRYPT,
+    async: true,
+    make: async (alg) => {
+      const key = await joseKey(alg, 'private')
+      const options = { keyManagementAlgorithms: [alg], contentEncryptionAlgorithms: [ENC] }
+      const token = tokenFor(alg)
+      return () => compactDecrypt(token, key, options)
+    },
+  },
+]
+
+// ---------------------------------------------------------------------------------------------
+// Checks before timing. A failure here stops the benchmark.
+
+const plaintextOf = (result: unknown): Buffer =>
+  Buffer.isBuffer(result) ? result : Buffer.from((result as { plaintext: Uint8Array }).plaintext)
+
+async function checkEncrypter(name: string, alg: Alg, op: Op): Promise<void> {
+  const token = (await op()) as string
+  const header = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as {
+    alg: string
+    enc: string
+  }
+  if (header.alg !== alg || header.enc !== ENC) {
+    throw new Error(`${name} ${alg}: the header says ${header.alg} ${header.enc}`)
+  }
+  if (!floorDecrypter(alg)(token).equals(PAYLOAD)) {
+    throw new Error(`${name} ${alg}: the token does not decrypt to the payload`)
+  }
+}
+
+/** Flips one character in the middle of segment `index` of a compact token. */
+function tamper(token: string, index: number): string {
+  const segments = token.split('.')
+  const segment = segments[index]!
+  const at = segment.length >> 1
+  segments[index] = segment.slice(0, at) + (segment[at] === 'A' ? 'B' : 'A') + segment.slice(at + 1)
+  return segments.join('.')
+}
+
+async function checkDecrypter(name: string, alg: Alg, make: () => Promise<Op>): Promise<void> {
+  const run = async (token: string): Promise<unknown> => {
+    const saved = TOKENS.get(alg)!
+    TOKENS.set(alg, token)
+    try {
+      return await (
+        await make()
+      )()
+    } finally {
+      TOKENS.set(alg, saved)
+    }
+  }
+  if (!plaintextOf(await run(tokenFor(alg))).equals(PAYLOAD)) {
+    throw new Error(`${name} ${alg}: the token does not decrypt to the payload`)
+  }
+  const good = tokenFor(alg)
+  // The protected header is tampered with by adding a member (the same `epk`, so for ECDH-ES the
+  // key still unwraps): only the AAD check can catch it.
+  const header = JSON.parse(Buffer.from(good.split('.')[0]!, 'base64url').toString()) as object
+  const rest = good.slice(good.indexOf('.'))
+  const bad: Record<string, string> = {
+    'a tampered tag': tamper(good, 4),
+    'a tampered ciphertext': tamper(good, 3),
+    'a tampered protected header': b64url(JSON.stringify({ ...header, kid: 'x' })) + rest,
+  }
+  for (const [what, token] of Object.entries(bad)) {
+    let accepted = false
+    try {
+      await run(token)
+      accepted = true
+    } catch {
+      // refused, as it should be
+    }
+    if (accepted) throw new Error(`${name} ${alg}: accepted a token with ${what}`)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timing (jwt.bench.ts's).
+
+let sink: unknown
+
+// Seconds on the chosen clock: wall time by default; with BENCH_CLOCK=cpu, the CPU time of the
+// process (user + system, all threads), which leaves out the time a busy machine keeps it waiting.
+const clock = (): number => {
+  if (CPU_CLOCK) {
+    const { user, system } = process.cpuUsage()
+    return (user + system) / 1e6
+  }
+  return Number(process.hrtime.bigint()) / 1e9
+}
+
+function runSync(op: Op, n: number): number {
+  const start = clock()
+  for (let i = 0; i < n; i++) sink = op()
+  return clock() - start
+}
+
+async function runAsync(op: Op, n: number): Promise<number> {
+  const start = clock()
+  for (let i = 0; i < n; i++) sink = await op()
+  return clock() - start
+}
+
+interface Cell {
+  contender: Contender
+  alg: Alg
+  op: Op
+  batch: number
+  samples: number[]
+}
+
+const time = (cell: Cell, n: number): number | Promise<number> =>
+  cell.contender.async === true ? runAsync(cell.op, n) : runSync(cell.op, n)
+
+// Warms the operation up and sizes its batch to about BATCH_MS.
+async function calibrate(cell: Cell): Promise<void> {
+  let n = 8
+  let seconds = await time(cell, n)
+  while (seconds < 0.02) {
+    n *= 2
+    seconds = await time(cell, n)
+  }
+  seconds = await time(cell, n) // once more, warm
+  const perSlice = Math.max(2, Math.round(((n / seconds) * (BATCH_MS / 1000)) / SLICES))
+  cell.batch = perSlice * SLICES
+}
+
+async function prepare(contenders: Contender[], kind: 'encrypt' | 'decrypt'): Promise<Cell[]> {
+  const cells: Cell[] = []
+  for (const alg of ALGS) {
+    for (const contender of contenders) {
+      if (ONLY !== undefined && contender.name !== FLOOR && !ONLY.test(contender.name)) continue
+      const op = await contender.make(alg)
+      if (kind === 'encrypt') await checkEncrypter(contender.name, alg, op)
+      else await checkDecrypter(contender.name, alg, () => contender.make(alg))
+      cells.push({ contender, alg, op, batch: 0, samples: [] })
+    }
+  }
+  return cells
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reporting (jwt.bench.ts's).
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+const formatOps = (ops: number): string => Math.round(ops).toLocaleString('en-US')
+const ratio = (value: number): string => `${value.toFixed(2)}x`
+
+function find(cells: Cell[], name: string, alg: Alg): Cell | undefined {
+  return cells.find((cell) => cell.contender.name === name && cell.alg === alg)
+}
+
+function table(title: string, contenders: Contender[], cells: Cell[]): string[] {
+  const lines = [
+    `### ${title}: median ops/s (ratio to the node:crypto floor)`,
+    '',
+    `| ${['', ...ALGS.map((alg) => `${alg} + ${ENC}`)].join(' | ')} |`,
+    `|${[':--', ...ALGS.map(() => '--:')].join('|')}|`,
+  ]
+  for (const contender of contenders) {
+    if (!cells.some((cell) => cell.contender === contender)) continue // left out by BENCH_ONLY
+    const row = ALGS.map((alg) => {
+      const cell = find(cells, contender.name, alg)
+      const floor = find(cells, FLOOR, alg)
+      if (cell === undefined || floor === undefined) return 'n/a'
+      const ops = median(cell.samples)
+      return `${formatOps(ops)} (${ratio(ops / median(floor.samples))})`
+    })
+    lines.push(`| ${[contender.name, ...row].join(' | ')} |`)
+  }
+  return lines
+}
+
+// Median over the rounds of a / b, each round's samples paired.
+function paired(a: Cell, b: Cell): number {
+  return median(a.samples.map((value, i) => value / b.samples[i]!))
+}
+
+interface Target {
+  label: string
+  a: string
+  b: string
+  /** The target; undefined for a ratio shown for information. */
+  min?: number
+  /** The algorithms the target applies to (default: all). */
+  algs?: readonly Alg[]
+}
+
+function targets(kind: string, cells: Cell[], list: Target[]): string[] {
+  const lines: string[] = []
+  for (const target of list) {
+    for (const alg of ALGS) {
+      const a = find(cells, target.a, alg)
+      const b = find(cells, target.b, alg)
+      if (a === undefined || b === undefined) continue
+      const ofMedians = median(a.samples) / median(b.samples)
+      const pairedRatio = paired(a, b)
+      const applies = target.min !== undefined && (target.algs ?? ALGS).includes(alg)
+      const goal = applies ? `>= ${target.min!.toFixed(2)}x` : '(info)'
+      const met = !applies ? '' : ofMedians >= target.min! ? 'met' : 'NOT met'
+      lines.push(
+        `| ${kind} | ${target.label} | ${alg} | ${ratio(ofMedians)} | ${ratio(pairedRatio)} | ${goal} | ${met} |`,
+      )
+    }
+  }
+  return lines
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main.
+
+function readPositive(name: string, fallback: number): number {
+  const text = process.env[name]
+  if (text === undefined || text === '') return fallback
+  const value = Number(text)
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`)
+  return value
+}
+
+function readAlgs(): Alg[] {
+  const text = process.env.BENCH_ALGS
+  if (text === undefined || text === '') return [...ALL_ALGS]
+  const names = text.split(',').map((name) => name.trim())
+  for (const name of names) {
+    if (!ALL_ALGS.includes(name as Alg)) throw new Error(`BENCH_ALGS: unknown algorithm ${name}`)
+  }
+  return names as Alg[]
+}
+
+async function main(): Promise<void> {
+  const started = Date.now()
+  const log = (text: string) => process.stderr.write(`${text}\n`)
+  log(
+    `checking ${encrypters.length} encrypters and ${decrypters.length} decrypters on ${ALGS.join(', ')}`,
+  )
+  const encryptCells = await prepare(encrypters, 'encrypt')
+  const decryptCells = await prepare(decrypters, 'decrypt')
+  const cells = [...encryptCells, ...decryptCells]
+  log('warming up and calibrating')
+  for (const cell of cells) await calibrate(cell)
+
+  for (let round = 0; round < ROUNDS; round++) {
+    gc?.()
+    for (const alg of ALGS) {
+      for (const group of [encryptCells, decryptCells]) {
+        const row = group.filter((cell) => cell.alg === alg)
+        const seconds = new Map(row.map((cell) => [cell, 0]))
+        // Each batch runs in SLICES parts, interleaved with the other contenders' parts, so that
+        // every contender of the row sees the same share of whatever else the machine is doing.
+        for (let slice = 0; slice < SLICES; slice++) {
+          for (let i = 0; i < row.length; i++) {
+            const cell = row[(i + round + slice) % row.length]!
+            minorGc?.()
+            seconds.set(cell, seconds.get(cell)! + (await time(cell, cell.batch / SLICES)))
+          }
+        }
+        for (const cell of row) cell.samples.push(cell.batch / seconds.get(cell)!)
+      }
+    }
+    log(`round ${round + 1}/${ROUNDS} done (${((Date.now() - started) / 1000).toFixed(0)} s)`)
+  }
+  if (sink === Symbol.for('never')) log('') // keeps the results observable
+
+  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU'
+  const out = [
+    `## JWE benchmark, ${new Date().toISOString().slice(0, 10)}`,
+    '',
+    `Node ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cores (${cpu}); ` +
+      `compact JWE, enc ${ENC}, ${PAYLOAD.length}-byte payload; ` +
+      `${ROUNDS} rounds of ~${BATCH_MS} ms per contender and algorithm; clock: ${CPU_CLOCK ? 'process CPU time' : 'wall'}; ` +
+      `GC between batches: ${gc === undefined ? 'no (run with --expose-gc)' : 'yes'}; ` +
+      `${((Date.now() - started) / 1000).toFixed(0)} s in all.`,
+    '',
+    ...table('Encrypt', encrypters, encryptCells),
+    '',
+    ...table('Decrypt', decrypters, decryptCells),
+    '',
+    '### Targets',
+    '',
+    'Ratio of the medians, and the median of the per-round (paired) ratios. The targets are on dir;',
+    'the other algorithms are shown for information.',
+    '',
+    '| op | comparison | alg | ratio | paired | target | |',
+    '|:--|:--|:--|--:|--:|--:|:--|',
+    ...targets('encrypt', encryptCells, [
+      { label: 'Tessera / floor', a: TESSERA_ENCRYPT, b: FLOOR, min: 0.95, algs: ['dir'] },
+      { label: 'Tessera / jose', a: TESSERA_ENCRYPT, b: JOSE_ENCRYPT, min: 3, algs: ['dir'] },
+    ]),
+    ...targets('decrypt', decryptCells, [
+      { label: 'Tessera / floor', a: TESSERA_DECRYPT, b: FLOOR, min: 0.95, algs: ['dir'] },
+      { label: 'Tessera / jose', a: TESSERA_DECRYPT, b: JOSE_DECRYPT, min: 3, algs: ['dir'] },
+    ]),
+  ]
+  process.stdout.write(`${out.join('\n')}\n`)
+}
+
+await main()
