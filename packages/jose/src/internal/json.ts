@@ -38,3 +38,12 @@ export function stringifyJson(value: unknown): string | undefined {
     return undefined
   }
 }
+
+/** Freezes a parsed JSON value and everything in it, for values that several callers share. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const item of Object.values(value)) deepFreeze(item)
+  }
+  return value
+}

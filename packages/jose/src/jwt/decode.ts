@@ -1,4 +1,5 @@
 import type { Buffer } from 'node:buffer'
+import { deepFreeze } from '../internal/json.js'
 import { readOptions } from '../internal/options.js'
 import { resolveKey, type KeyInput } from '../keys/import.js'
 import { allowedAlgorithm, resolveAllowed } from '../jws/algorithms.js'
@@ -127,12 +128,4 @@ export function readClaims(
   const claims = parseClaimsBytes(parts.payload, policy.limits)
   checkClaims(policy, parts.header, claims, signedWith)
   return claims
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value)
-    for (const item of Object.values(value)) deepFreeze(item)
-  }
-  return value
 }

@@ -3,7 +3,7 @@
 import type { SignatureAlgorithm } from '../algorithms/registry.js'
 import type { VerifyFn } from '../algorithms/signer.js'
 import { decodeBase64url } from '../internal/base64url.js'
-import { isJsonObject } from '../internal/json.js'
+import { deepFreeze, isJsonObject } from '../internal/json.js'
 import { LruCache } from '../internal/lru.js'
 import { resolveKey, type KeyInput } from '../keys/import.js'
 import { Key } from '../keys/key.js'
@@ -192,12 +192,4 @@ function cacheSize(cache: unknown): number {
     throw new InvalidOptionsError('cache must be a boolean or a non-negative integer')
   }
   return cache
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value)
-    for (const item of Object.values(value)) deepFreeze(item)
-  }
-  return value
 }
