@@ -2,7 +2,7 @@
 // login. Every change commits together with the audit event that records it; ending sessions also
 // revokes their access tokens (see user-sessions.ts).
 import { authenticate, tenantConfig, type LoginContext, type LoginInput } from './account-login.js'
-import type { AuditEventType, AuditSeverity } from './audit/events.js'
+import type { AuditContext, AuditEventType, AuditSeverity } from './audit/events.js'
 import { ConflictError, NotFoundError } from './errors.js'
 import { noMetrics, type TokenMetrics } from './metrics.js'
 import { changePassword, type ChangePasswordInput } from './password-change.js'
@@ -36,12 +36,7 @@ export interface AccountsOptions {
   metrics?: TokenMetrics
 }
 
-/** Who made an admin change, for the audit log. */
-export interface AuditContext {
-  actor?: string | null
-  ip?: string | null
-  userAgent?: string | null
-}
+export type { AuditContext } from './audit/events.js'
 
 /**
  * Users of every tenant: passwords, lockout, roles and scopes, sessions ended on disable, delete

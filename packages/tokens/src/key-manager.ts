@@ -9,7 +9,8 @@ import type { MasterKey } from './key-wrap.js'
 import type { SigningKeys } from './signing-keys.js'
 import type { Storage, Stores } from './stores/interfaces.js'
 import type { SigningKeyRecord, TenantConfig } from './stores/records.js'
-import type { Actor, Tenants } from './tenants.js'
+import type { AuditContext } from './audit/events.js'
+import type { Tenants } from './tenants.js'
 
 /** Options for {@link KeyManager}. */
 export interface KeyManagerOptions {
@@ -88,7 +89,7 @@ export class KeyManager implements SigningKeys {
    * Starts a rotation: a new key is published now and signs after the pre-publication period; the
    * current key then retires.
    */
-  async rotate(tenantId: string, by: Actor = {}): Promise<string> {
+  async rotate(tenantId: string, by: AuditContext = {}): Promise<string> {
     const config = (await this.#tenants.get(tenantId)).config
     const now = this.#clock()
     const record = this.#newRecord(tenantId, config, 'next', now, now + this.#prepublish)
@@ -104,7 +105,7 @@ export class KeyManager implements SigningKeys {
    * Emergency revocation of a compromised key: it leaves the JWKS at once and every token it signed
    * stops validating. If it was signing, a new key signs from now on.
    */
-  async revoke(tenantId: string, kid: string, by: Actor = {}): Promise<void> {
+  async revoke(tenantId: string, kid: string, by: AuditContext = {}): Promise<void> {
     const now = this.#clock()
     const { records } = await this.#current(tenantId)
     const record = records.find((r) => r.kid === kid && r.state !== 'revoked')
@@ -258,7 +259,7 @@ async function audit(
   tenantId: string,
   type: 'key.created' | 'key.rotated' | 'key.retired' | 'key.revoked',
   severity: 'info' | 'notice' | 'critical',
-  by: Actor,
+  by: AuditContext,
   time: number,
   details: Record<string, unknown>,
 ): Promise<void> {

@@ -5,15 +5,9 @@ import { ConflictError, InvalidInputError, NotFoundError } from './errors.js'
 import type { Storage } from './stores/interfaces.js'
 import type { TenantConfig, TenantRecord } from './stores/records.js'
 import { resolveTenantConfig } from './tenant-config.js'
+import type { AuditContext } from './audit/events.js'
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/
-
-/** Who asked for a change, for the audit log. */
-export interface Actor {
-  actor?: string
-  ip?: string | null
-  userAgent?: string | null
-}
 
 /** The tenant registry. */
 export class Tenants {
@@ -37,7 +31,7 @@ export class Tenants {
   async create(
     name: string,
     config: Partial<TenantConfig> = {},
-    by: Actor = {},
+    by: AuditContext = {},
   ): Promise<TenantRecord> {
     if (typeof name !== 'string' || !NAME.test(name)) {
       throw new InvalidInputError('a tenant name is 1-63 lower-case letters, digits or dashes')
@@ -104,7 +98,7 @@ export class Tenants {
   async configure(
     id: string,
     changes: Partial<TenantConfig>,
-    by: Actor = {},
+    by: AuditContext = {},
   ): Promise<TenantRecord> {
     const current = await this.get(id)
     const now = this.#clock()

@@ -94,3 +94,11 @@ export interface AuditQuery {
   /** Page size, 1 to 1000 (default 100). */
   limit?: number
 }
+
+/** Who made a change and from where, for the audit log. */
+export interface AuditContext {
+  /** A user id, an API key id, or `system`. */
+  actor?: string | null
+  ip?: string | null
+  userAgent?: string | null
+}
