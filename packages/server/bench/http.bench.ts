@@ -1,0 +1,347 @@
+// Requests/s and p99 latency of Tessera's hot endpoints over HTTP, each beside a floor measured in
+// the same run.
+//
+//   npx tsc -b packages/server && npm run bench -w @tessera/server
+//   BENCH_DURATION=10 BENCH_LOGIN_DURATION=20 BENCH_WARMUP=2 BENCH_CONNECTIONS=32 \
+//     BENCH_LOGIN_CONNECTIONS=4 npm run bench -w @tessera/server
+//
+// Method. Server and load run in separate processes. This process spawns
+//  - Tessera: `node dist/src/main.js` on a fresh SQLite file in the temporary folder, a generated
+//    master key, a chosen admin password, a free port, log level warn, and rate limits raised far
+//    beyond what a run can reach (the limits still run; they just never throttle);
+//  - the floor: bench/floor-server.js, a bare Fastify app that does, per endpoint, the same crypto
+//    and no more (validate and introspect: one ES256 verification against Tessera's public key;
+//    refresh: one ES256 signature, no storage; login: one argon2id verification with Tessera's
+//    default parameters, OWASP's m=19456,t=2,p=1).
+// It then drives both with autocannon from this process: GET /auth/validate (Bearer access token),
+// POST /oauth/introspect (form token=..., API key with the introspect scope), POST /auth/refresh
+// (every request sends the latest refresh token of its chain: one login per connection first, then
+// each response's token feeds the next request) and POST /auth/login (the admin's password). Each
+// endpoint is checked to answer 200 on both servers first; non-2xx answers during a run are counted
+// and reported. Each endpoint gets a short warm-up, then Tessera and its floor run back to back.
+// Targets: validate and introspect >= 0.8x the floor; refresh >= 3,000/s; login >= 0.9x the floor.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { availableParallelism, tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import autocannon, { type Options, type Request, type Result } from 'autocannon'
+import { MasterKey, Passwords } from '@tessera/tokens'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const serverMain = join(here, '..', 'src', 'main.js')
+const floorMain = join(here, 'floor-server.js')
+
+const number = (name: string, fallback: number, min = 1): number => {
+  const text = process.env[name]
+  const value = Number(text)
+  return text !== undefined && text !== '' && Number.isFinite(value) && value >= min
+    ? value
+    : fallback
+}
+const DURATION = number('BENCH_DURATION', 5)
+const WARMUP = number('BENCH_WARMUP', 1, 0)
+const CONNECTIONS = number('BENCH_CONNECTIONS', 16)
+const LOGIN_CONNECTIONS = number('BENCH_LOGIN_CONNECTIONS', 4)
+// Logins run at tens per second: a longer run for a steadier figure.
+const LOGIN_DURATION = number('BENCH_LOGIN_DURATION', 10)
+const PASSWORD = 'correct horse battery staple, benchmark edition'
+const UNLIMITED = '1000000000/1s'
+// Extra node flags for the Tessera process only, e.g. BENCH_SERVER_NODE_ARGS='--cpu-prof'.
+const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)
+
+interface Target {
+  name: string
+  url: string
+}
+
+interface Row {
+  endpoint: string
+  tessera: Result
+  floor: Result
+  target: string
+  met: boolean
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address !== null ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+function child(file: string, env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
+  const proc = spawn(process.execPath, [...nodeArgs, file], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  proc.once('exit', (code, signal) => {
+    if (code !== 0 && code !== null) process.stderr.write(`${file} exited with ${code}\n`)
+    if (signal !== null && signal !== 'SIGTERM') process.stderr.write(`${file}: ${signal}\n`)
+  })
+  return proc
+}
+
+async function waitForHealth(url: string, proc: ChildProcess): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (proc.exitCode !== null) throw new Error(`the server exited (${proc.exitCode})`)
+    try {
+      if ((await fetch(`${url}/health`)).ok) return
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error(`${url} did not become healthy`)
+}
+
+async function floorPort(proc: ChildProcess): Promise<number> {
+  if (proc.stdout === null) throw new Error('the floor has no stdout')
+  const lines = createInterface({ input: proc.stdout })
+  for await (const line of lines) {
+    const port = (JSON.parse(line) as { port: number }).port
+    lines.close()
+    return port
+  }
+  throw new Error('the floor exited before listening')
+}
+
+async function call(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(url, init)
+  const text = await res.text()
+  return { status: res.status, body: text === '' ? {} : (JSON.parse(text) as never) }
+}
+
+const json = { 'content-type': 'application/json' }
+const form = { 'content-type': 'application/x-www-form-urlencoded' }
+const loginBody = JSON.stringify({ username: 'admin', password: PASSWORD })
+
+async function login(url: string): Promise<{ access: string; refresh: string }> {
+  const res = await call(`${url}/auth/login`, { method: 'POST', headers: json, body: loginBody })
+  if (res.status !== 200)
+    throw new Error(`login at ${url}: ${res.status} ${JSON.stringify(res.body)}`)
+  return { access: String(res.body.access_token), refresh: String(res.body.refresh_token) }
+}
+
+function expect200(what: string, res: { status: number; body: unknown }): void {
+  if (res.status !== 200) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`)
+}
+
+/** Requests that send, per chain, the latest refresh token (one chain per connection). */
+function refreshRequests(tokens: string[]): Request[] {
+  const pool = [...tokens]
+  return [
+    {
+      method: 'POST',
+      path: '/auth/refresh',
+      headers: json,
+      setupRequest: (request, context) => {
+        const token = pool.pop()
+        if (token === undefined) throw new Error('the refresh pool ran dry')
+        context.token = token
+        return { ...request, body: JSON.stringify({ refresh_token: token }) }
+      },
+      onResponse: (status, body, context) => {
+        // A failed refresh gives its token back, so the chain goes on (and the failure is counted).
+        pool.push(
+          status === 200
+            ? (JSON.parse(body) as { refresh_token: string }).refresh_token
+            : String(context.token),
+        )
+      },
+    },
+  ]
+}
+
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-http-bench-'))
+  const children: ChildProcess[] = []
+  try {
+    const port = await freePort()
+    const tessera: Target = { name: 'Tessera', url: `http://127.0.0.1:${port}` }
+    const server = child(
+      serverMain,
+      {
+        TESSERA_DATABASE_URL: join(dir, 'tessera.db'),
+        TESSERA_MASTER_KEY: MasterKey.generate(),
+        TESSERA_ADMIN_PASSWORD: PASSWORD,
+        TESSERA_HOST: '127.0.0.1',
+        TESSERA_PORT: String(port),
+        TESSERA_LOG_LEVEL: 'warn',
+        TESSERA_RATE_LIMIT_LOGIN_PER_IP: UNLIMITED,
+        TESSERA_RATE_LIMIT_LOGIN_PER_ACCOUNT: UNLIMITED,
+        TESSERA_RATE_LIMIT_REFRESH_PER_SESSION: UNLIMITED,
+        TESSERA_RATE_LIMIT_VALIDATE_PER_CLIENT: UNLIMITED,
+        TESSERA_RATE_LIMIT_ADMIN: UNLIMITED,
+      },
+      SERVER_NODE_ARGS,
+    )
+    children.push(server)
+    server.stdout?.resume()
+    await waitForHealth(tessera.url, server)
+
+    // Tessera's side: an access token, an introspection key, the public key for the floor.
+    const admin = await login(tessera.url)
+    const created = await call(`${tessera.url}/admin/api-keys`, {
+      method: 'POST',
+      headers: { ...json, authorization: `Bearer ${admin.access}` },
+      body: JSON.stringify({ name: 'http-bench', scopes: ['introspect'] }),
+    })
+    if (created.status !== 201) throw new Error(`creating the API key: ${created.status}`)
+    const apiKey = String(created.body.key)
+    const kid = (
+      JSON.parse(Buffer.from(admin.access.split('.')[0] ?? '', 'base64url').toString()) as {
+        kid: string
+        alg: string
+      }
+    ).kid
+    const jwks = await call(`${tessera.url}/.well-known/jwks.json`, {})
+    const jwk = (jwks.body.keys as { kid: string; alg?: string }[]).find((key) => key.kid === kid)
+    if (jwk === undefined) throw new Error(`no JWK with kid ${kid}`)
+    if (jwk.alg !== undefined && jwk.alg !== 'ES256') {
+      throw new Error(`the floor verifies ES256; Tessera signs with ${jwk.alg}`)
+    }
+
+    // The floor: Tessera's public key, and a hash made with Tessera's default argon2id parameters.
+    const floorProc = child(floorMain, {
+      FLOOR_JWK: JSON.stringify(jwk),
+      FLOOR_HASH: await new Passwords().hash(PASSWORD),
+    })
+    children.push(floorProc)
+    const floor: Target = { name: 'floor', url: `http://127.0.0.1:${await floorPort(floorProc)}` }
+    floorProc.stdout?.resume()
+
+    const validate = (target: Target): Options => ({
+      url: `${target.url}/auth/validate`,
+      connections: CONNECTIONS,
+      headers: { authorization: `Bearer ${admin.access}` },
+    })
+    const introspect = (target: Target): Options => ({
+      url: `${target.url}/oauth/introspect`,
+      connections: CONNECTIONS,
+      method: 'POST',
+      headers: { ...form, authorization: `Bearer ${apiKey}` },
+      body: new URLSearchParams({ token: admin.access }).toString(),
+    })
+    const loginLoad = (target: Target): Options => ({
+      url: `${target.url}/auth/login`,
+      connections: LOGIN_CONNECTIONS,
+      method: 'POST',
+      headers: json,
+      body: loginBody,
+    })
+    // A refresh chain per connection, each started by a login (not measured); the warm-up and the
+    // measured run use separate chains.
+    const refresh = async (target: Target): Promise<Options> => {
+      const tokens: string[] = []
+      for (let i = 0; i < CONNECTIONS; i++) tokens.push((await login(target.url)).refresh)
+      return {
+        url: target.url,
+        connections: CONNECTIONS,
+        requests: refreshRequests(tokens),
+      }
+    }
+
+    // Every endpoint answers 200 on both servers before anything is measured.
+    for (const target of [tessera, floor]) {
+      const v = await call(`${target.url}/auth/validate`, validate(target))
+      expect200(`${target.name} validate`, v)
+      const i = await call(`${target.url}/oauth/introspect`, introspect(target))
+      expect200(`${target.name} introspect`, i)
+      if (i.body.active !== true) throw new Error(`${target.name} introspect: token not active`)
+      const { refresh: token } = await login(target.url)
+      const r = await call(`${target.url}/auth/refresh`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ refresh_token: token }),
+      })
+      expect200(`${target.name} refresh`, r)
+    }
+
+    const rows: Row[] = []
+    const measure = async (
+      endpoint: string,
+      options: (target: Target) => Options | Promise<Options>,
+      target: (tessera: Result, floor: Result) => { text: string; met: boolean },
+      duration = DURATION,
+    ) => {
+      process.stderr.write(`measuring ${endpoint}\n`)
+      const results: Result[] = []
+      for (const t of [tessera, floor]) {
+        if (WARMUP > 0) await autocannon({ ...(await options(t)), duration: WARMUP })
+        results.push(await autocannon({ ...(await options(t)), duration }))
+      }
+      const [t, f] = results as [Result, Result]
+      const { text, met } = target(t, f)
+      rows.push({ endpoint, tessera: t, floor: f, target: text, met })
+    }
+    const ratioTarget = (min: number) => (t: Result, f: Result) => ({
+      text: `>= ${min}x floor`,
+      met: t.requests.average >= min * f.requests.average,
+    })
+
+    await measure('GET /auth/validate', validate, ratioTarget(0.8))
+    await measure('POST /oauth/introspect', introspect, ratioTarget(0.8))
+    await measure('POST /auth/refresh', refresh, (t) => ({
+      text: '>= 3,000/s',
+      met: t.requests.average >= 3000,
+    }))
+    await measure('POST /auth/login', loginLoad, ratioTarget(0.9), LOGIN_DURATION)
+
+    const lines = [
+      `Machine: ${availableParallelism()} CPUs (nproc), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; ` +
+        `${DURATION} s per run (login: ${LOGIN_DURATION} s) after ${WARMUP} s warm-up; ${CONNECTIONS} connections (login: ${LOGIN_CONNECTIONS}).`,
+      '',
+      '| Endpoint | Tessera req/s | p99 ms | floor req/s | p99 ms | ratio | target | met | non-2xx (Tessera / floor) |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: |',
+      ...rows.map(
+        (row) =>
+          `| \`${row.endpoint}\` | ${fmt(row.tessera.requests.average)} | ${fmt(row.tessera.latency.p99, 1)} | ` +
+          `${fmt(row.floor.requests.average)} | ${fmt(row.floor.latency.p99, 1)} | ` +
+          `${(row.tessera.requests.average / row.floor.requests.average).toFixed(2)}x | ${row.target} | ` +
+          `${row.met ? 'yes' : 'no'} | ${row.tessera.non2xx + row.tessera.errors} / ${row.floor.non2xx + row.floor.errors} |`,
+      ),
+      '',
+      'Floor: a bare Fastify app doing the same crypto and no more. validate and introspect: one ES256',
+      'verification; refresh: one ES256 signature (the floor has no storage: no lookup, no rotation,',
+      'no reuse detection); login: one argon2id verification (m=19456, t=2, p=1).',
+    ]
+    process.stdout.write(`${lines.join('\n')}\n`)
+  } finally {
+    for (const proc of children) {
+      if (proc.pid !== undefined && proc.exitCode === null) process.kill(proc.pid, 'SIGTERM')
+    }
+    await Promise.all(
+      children.map(
+        (proc) =>
+          new Promise<void>((resolve) => {
+            if (proc.exitCode !== null || proc.signalCode !== null) return resolve()
+            const timer = setTimeout(() => {
+              if (proc.pid !== undefined) process.kill(proc.pid, 'SIGKILL')
+              resolve()
+            }, 5000)
+            proc.once('exit', () => {
+              clearTimeout(timer)
+              resolve()
+            })
+          }),
+      ),
+    )
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+await main()

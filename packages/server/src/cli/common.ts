@@ -1,0 +1,130 @@
+// What every `tessera` command shares: the exit codes, the error that carries one, reading a token
+// from an argument or stdin, and printing a result for people or (with --json) for scripts.
+import { readFileSync } from 'node:fs'
+import type { Command, CommanderError } from 'commander'
+import { ConfigError } from '../config.js'
+
+/** The exit codes of the `tessera` command line (documented in the README). */
+export const EXIT = {
+  /** Success. */
+  ok: 0,
+  /** The token is invalid, or its verification failed. */
+  invalid: 1,
+  /** The operation failed (e.g. no such key or tenant). */
+  failed: 1,
+  /** Usage error: a bad or missing option or argument, an unreadable key file. */
+  usage: 2,
+  /** Configuration error (EX_CONFIG): a TESSERA_* variable is invalid. */
+  config: 78,
+} as const
+
+/** A failure that ends the command with `exitCode` after printing `message` to stderr. */
+export class CliError extends Error {
+  readonly exitCode: number
+  /** A stable code for --json output. */
+  readonly code: string
+
+  constructor(exitCode: number, code: string, message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'CliError'
+    this.exitCode = exitCode
+    this.code = code
+  }
+}
+
+/** A usage error (exit 2). */
+export function usageError(message: string): CliError {
+  return new CliError(EXIT.usage, 'ERR_USAGE', message)
+}
+
+/**
+ * Reads a token: the argument when given (and not `-`), otherwise stdin. Surrounding whitespace
+ * (a trailing newline from `echo`) is dropped, and a `Bearer ` prefix too.
+ *
+ * @param argument - the command-line argument, if any
+ * @example
+ * ```ts
+ * const token = readToken(process.argv[3])
+ * ```
+ */
+export function readToken(argument: string | undefined): string {
+  let text: string
+  if (argument !== undefined && argument !== '-') {
+    text = argument
+  } else {
+    if (process.stdin.isTTY === true) {
+      throw usageError(
+        'no token: give it as an argument, or pipe it in (echo "$TOKEN" | tessera ...)',
+      )
+    }
+    text = readFileSync(0, 'utf8')
+  }
+  const token = text.trim().replace(/^Bearer\s+/i, '')
+  if (token === '') throw usageError('the token is empty: give it as an argument or on stdin')
+  return token
+}
+
+/**
+ * Runs a command's body and turns what it throws into an exit code, with one line on stderr (and,
+ * under --json, an error object on stdout).
+ *
+ * @param json - whether --json was given
+ * @param body - the command
+ * @example
+ * ```ts
+ * .action((options) => run(options.json === true, async () => { ... }))
+ * ```
+ */
+export async function run(json: boolean, body: () => Promise<void> | void): Promise<void> {
+  try {
+    await body()
+  } catch (err) {
+    const { exitCode, code, message } = describe(err)
+    if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: { code, message } })}\n`)
+    process.stderr.write(`tessera: ${message}\n`)
+    process.exitCode = exitCode
+  }
+}
+
+function describe(err: unknown): { exitCode: number; code: string; message: string } {
+  if (err instanceof CliError)
+    return { exitCode: err.exitCode, code: err.code, message: err.message }
+  if (err instanceof ConfigError)
+    return { exitCode: EXIT.config, code: err.code, message: err.message }
+  const message = err instanceof Error ? err.message : String(err)
+  return { exitCode: 1, code: 'ERR_FAILED', message }
+}
+
+/**
+ * Prints a value: as one JSON line under --json, otherwise through `human`.
+ *
+ * @param json - whether --json was given
+ * @param value - what to print
+ * @param human - the text for people
+ * @example
+ * ```ts
+ * output(options.json === true, result, () => 'valid\n')
+ * ```
+ */
+export function output(json: boolean, value: unknown, human: () => string): void {
+  process.stdout.write(json ? `${JSON.stringify(value)}\n` : human())
+}
+
+/**
+ * Makes commander's own errors (unknown option, missing argument) exit 2, and --help and
+ * --version exit 0, in a command and every subcommand under it.
+ *
+ * @param command - the root command
+ * @example
+ * ```ts
+ * usageExits(program)
+ * ```
+ */
+export function usageExits(command: Command): Command {
+  command.exitOverride((err: CommanderError) => {
+    process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage)
+  })
+  command.showHelpAfterError('(add --help for usage)')
+  command.commands.forEach(usageExits)
+  return command
+}
