@@ -4,30 +4,7 @@
 // `enc` are in the caller's lists. The header never chooses anything beyond them.
 import type { ContentEncryptionAlgorithm, KeyManagementAlgorithm } from '../algorithms/registry.js'
 import { InvalidOptionsError, JWEAlgorithmError, JWEError } from '../errors.js'
-
-// Names registered by RFC 7515, 7516 and 7518; none may be listed in `crit`.
-const REGISTERED = new Set([
-  'alg',
-  'enc',
-  'zip',
-  'jku',
-  'jwk',
-  'kid',
-  'x5u',
-  'x5c',
-  'x5t',
-  'x5t#S256',
-  'typ',
-  'cty',
-  'crit',
-  'epk',
-  'apu',
-  'apv',
-  'iv',
-  'tag',
-  'p2s',
-  'p2c',
-])
+import { REGISTERED_HEADER_NAMES } from '../internal/registered-headers.js'
 
 /** The algorithms a header resolved to, from the caller's lists. */
 export interface HeaderAlgorithms {
@@ -117,7 +94,7 @@ export function checkHeader(
  */
 export function understoodHeaderExtensions(names: readonly string[] | undefined): Set<string> {
   for (const name of names ?? []) {
-    if (typeof name !== 'string' || REGISTERED.has(name)) {
+    if (typeof name !== 'string' || REGISTERED_HEADER_NAMES.has(name)) {
       throw new InvalidOptionsError(
         `"${String(name).slice(0, 32)}" cannot be declared as an understood extension`,
       )
@@ -143,7 +120,7 @@ function checkCrit(
       throw new JWEError('"crit" must list distinct header names')
     }
     seen.add(name)
-    if (REGISTERED.has(name)) throw new JWEError(`"crit" may not list "${name}"`)
+    if (REGISTERED_HEADER_NAMES.has(name)) throw new JWEError(`"crit" may not list "${name}"`)
     if (!Object.hasOwn(joined, name)) {
       throw new JWEError(`"crit" lists "${name.slice(0, 32)}", which the header lacks`)
     }

@@ -1,30 +1,7 @@
 // Rules for protected headers that hold whatever the algorithm: RFC 7515 section 4.1.11 (`crit`)
 // and RFC 7797 (`b64`).
 import { InvalidOptionsError, JWSError } from '../errors.js'
-
-// Names registered by RFC 7515, 7516 and 7518; none may appear in `crit` (RFC 7515 section 4.1.11).
-const REGISTERED = new Set([
-  'alg',
-  'jku',
-  'jwk',
-  'kid',
-  'x5u',
-  'x5c',
-  'x5t',
-  'x5t#S256',
-  'typ',
-  'cty',
-  'crit',
-  'enc',
-  'zip',
-  'epk',
-  'apu',
-  'apv',
-  'iv',
-  'tag',
-  'p2s',
-  'p2c',
-])
+import { REGISTERED_HEADER_NAMES } from '../internal/registered-headers.js'
 
 /**
  * Checks `crit`: a non-empty array of distinct names, none registered, each present in the header
@@ -112,7 +89,7 @@ function checkCritList(
     }
     if (seen.has(name)) throw new JWSError('"crit" lists a name twice')
     seen.add(name)
-    if (REGISTERED.has(name))
+    if (REGISTERED_HEADER_NAMES.has(name))
       throw new JWSError(`"crit" may not list the registered name "${name}"`)
     if (!Object.hasOwn(header, name))
       throw new JWSError(`"crit" lists "${name.slice(0, 32)}", which the header lacks`)
@@ -132,7 +109,7 @@ export function understoodExtensions(names: readonly string[] | undefined): Read
   if (names === undefined || (Array.isArray(names) && names.length === 0)) return NO_EXTENSIONS
   if (!Array.isArray(names)) throw new InvalidOptionsError('crit must be an array of header names')
   for (const name of names as unknown[]) {
-    if (typeof name !== 'string' || REGISTERED.has(name) || name === 'b64') {
+    if (typeof name !== 'string' || REGISTERED_HEADER_NAMES.has(name) || name === 'b64') {
       // Never String(name): an object whose toString is not a function would throw a TypeError.
       const shown = typeof name === 'string' ? `"${name.slice(0, 32)}"` : `a ${typeof name}`
       throw new JWSError(`${shown} cannot be declared as an understood extension`)
