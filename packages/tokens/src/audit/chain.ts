@@ -1,7 +1,8 @@
 // The per-tenant hash chain: each event's hash covers its content and the previous event's hash, so
 // an edited, inserted or deleted row breaks the chain from that point on.
 import { createHash } from 'node:crypto'
-import type { StoredAuditEvent } from './events.js'
+import { randomUUID } from 'node:crypto'
+import type { AuditEvent, StoredAuditEvent } from './events.js'
 
 /** The hash before a tenant's first event. */
 export const GENESIS_HASH = '0'.repeat(64)
@@ -39,4 +40,29 @@ export function canonicalJson(value: unknown): string {
     return `{${entries.join(',')}}`
   }
   return JSON.stringify(value) ?? 'null'
+}
+
+/**
+ * An event as it is stored: given its place in the tenant's chain (`seq`, the previous event's
+ * hash), with a new id and its own hash. Every adapter builds events here, so they hash alike.
+ */
+export function chainEvent(event: AuditEvent, seq: number, prevHash: string): StoredAuditEvent {
+  const unhashed = {
+    id: randomUUID(),
+    tenantId: event.tenantId,
+    seq,
+    time: event.time ?? Date.now(),
+    type: event.type,
+    severity: event.severity,
+    actor: event.actor ?? null,
+    userId: event.userId ?? null,
+    sessionId: event.sessionId ?? null,
+    jti: event.jti ?? null,
+    ip: event.ip ?? null,
+    userAgent: event.userAgent ?? null,
+    // As a text column gives it back, so the hash covers exactly what is stored.
+    details: JSON.parse(JSON.stringify(event.details ?? {})) as Record<string, unknown>,
+    prevHash,
+  }
+  return { ...unhashed, hash: hashEvent(unhashed) }
 }

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto'
-import { GENESIS_HASH, hashEvent } from '../../audit/chain.js'
+import { chainEvent, GENESIS_HASH } from '../../audit/chain.js'
 import { decodeCursor, pageSize } from '../../audit/cursor.js'
 import type { AuditEvent, AuditQuery, StoredAuditEvent } from '../../audit/events.js'
 import type { AuditHead, AuditStore } from '../../stores/interfaces.js'
@@ -19,29 +18,11 @@ export class MemoryAuditStore implements AuditStore {
   append(event: AuditEvent): Promise<StoredAuditEvent> {
     return this.#scope.run((state) => {
       const head = state.auditHeads.get(event.tenantId) ?? EMPTY_HEAD
-      const unhashed = {
-        id: randomUUID(),
-        tenantId: event.tenantId,
-        seq: head.seq + 1,
-        time: event.time ?? Date.now(),
-        type: event.type,
-        severity: event.severity,
-        actor: event.actor ?? null,
-        userId: event.userId ?? null,
-        sessionId: event.sessionId ?? null,
-        jti: event.jti ?? null,
-        ip: event.ip ?? null,
-        userAgent: event.userAgent ?? null,
-        // As SQL's text column gives it back, so the hash covers exactly what is stored.
-        details: JSON.parse(JSON.stringify(event.details ?? {})) as Record<string, unknown>,
-        prevHash: head.hash,
-      }
-      const hash = hashEvent(unhashed)
-      const stored: StoredAuditEvent = { ...unhashed, hash }
+      const stored = chainEvent(event, head.seq + 1, head.hash)
       const events = eventsOf(state, event.tenantId)
       events.push(stored)
       state.onUndo(() => events.pop())
-      state.put(state.auditHeads, event.tenantId, { ...head, seq: stored.seq, hash })
+      state.put(state.auditHeads, event.tenantId, { ...head, seq: stored.seq, hash: stored.hash })
       return copy(stored)
     })
   }

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto'
 import type { Selectable } from 'kysely'
 import type { AuditEventsTable } from '../../db/schema.js'
-import { GENESIS_HASH, hashEvent } from '../../audit/chain.js'
+import { chainEvent, GENESIS_HASH } from '../../audit/chain.js'
 import { decodeCursor, pageSize } from '../../audit/cursor.js'
 import type {
   AuditEvent,
@@ -42,24 +41,7 @@ export class SqlAuditStore implements AuditStore {
           .where('tenant_id', '=', event.tenantId)
           .returning(['seq', 'hash'])
           .executeTakeFirstOrThrow()
-        const unhashed = {
-          id: randomUUID(),
-          tenantId: event.tenantId,
-          seq: millis(head.seq),
-          time: event.time ?? Date.now(),
-          type: event.type,
-          severity: event.severity,
-          actor: event.actor ?? null,
-          userId: event.userId ?? null,
-          sessionId: event.sessionId ?? null,
-          jti: event.jti ?? null,
-          ip: event.ip ?? null,
-          userAgent: event.userAgent ?? null,
-          // As the text column will give it back, so the hash covers exactly what is stored.
-          details: JSON.parse(JSON.stringify(event.details ?? {})) as Record<string, unknown>,
-          prevHash: head.hash,
-        }
-        const stored: StoredAuditEvent = { ...unhashed, hash: hashEvent(unhashed) }
+        const stored = chainEvent(event, millis(head.seq), head.hash)
         await db.insertInto('audit_events').values(toRow(stored)).execute()
         await db
           .updateTable('audit_heads')
