@@ -49,12 +49,24 @@ import {
   webcrypto,
   type KeyObject,
 } from 'node:crypto'
-import { availableParallelism, cpus } from 'node:os'
 import { isDeepStrictEqual } from 'node:util'
 import { SignJWT, jwtVerify, type CryptoKey } from 'jose'
 import { createSigner as fastSigner, createVerifier as fastVerifier } from 'fast-jwt'
 import jsonwebtoken from 'jsonwebtoken'
 import { jwt } from '../src/index.js'
+import {
+  describeRun,
+  FLOOR,
+  measure,
+  prepare,
+  readAlgs,
+  readPositive,
+  table,
+  targets,
+  TARGETS_HEADER,
+  type Contender as HarnessContender,
+  type Op,
+} from './harness.js'
 
 // @node-rs/jsonwebtoken is not a devDependency: the registry this project installs from lacks its
 // packages for other platforms, so a lockfile with it cannot pass `npm ci`. It is measured when
@@ -69,27 +81,11 @@ const nodeRs = await import('@node-rs/jsonwebtoken' as string).then(
 )
 
 type Alg = 'HS256' | 'RS256' | 'PS256' | 'ES256' | 'EdDSA'
-type Op = () => unknown
+type Contender = HarnessContender<Alg>
 
-interface Contender {
-  name: string
-  /** Builds the operation for an algorithm, or returns undefined when the library lacks it. */
-  make(alg: Alg): Promise<Op | undefined>
-  async?: boolean
-}
-
-const FLOOR = 'node:crypto floor'
 const ALL_ALGS: readonly Alg[] = ['HS256', 'RS256', 'PS256', 'ES256', 'EdDSA']
-const ALGS = readAlgs()
+const ALGS = readAlgs(ALL_ALGS)
 const ROUNDS = readPositive('BENCH_ROUNDS', 15)
-const BATCH_MS = readPositive('BENCH_MS', 50)
-// A pattern for the contenders to run (the floor always runs), e.g. BENCH_ONLY='Tessera|fast-jwt'.
-const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : undefined
-const CPU_CLOCK = process.env.BENCH_CLOCK === 'cpu'
-const SLICES = 5
-const gc = (globalThis as { gc?: (options?: { type: 'minor' }) => void }).gc
-// Before each timed slice: a scavenge, so that no contender pays for another's young garbage.
-const minorGc = gc && (() => gc({ type: 'minor' }))
 
 // ---------------------------------------------------------------------------------------------
 // Keys and the payload.
@@ -465,211 +461,32 @@ async function checkVerifier(name: string, alg: Alg, make: () => Promise<Op | un
 }
 
 // ---------------------------------------------------------------------------------------------
-// Timing.
-
-let sink: unknown
-
-// Seconds on the chosen clock: wall time by default; with BENCH_CLOCK=cpu, the CPU time of the
-// process (user + system, all threads), which leaves out the time a busy machine keeps it waiting.
-const clock = (): number => {
-  if (CPU_CLOCK) {
-    const { user, system } = process.cpuUsage()
-    return (user + system) / 1e6
-  }
-  return Number(process.hrtime.bigint()) / 1e9
-}
-
-function runSync(op: Op, n: number): number {
-  const start = clock()
-  for (let i = 0; i < n; i++) sink = op()
-  return clock() - start
-}
-
-async function runAsync(op: Op, n: number): Promise<number> {
-  const start = clock()
-  for (let i = 0; i < n; i++) sink = await op()
-  return clock() - start
-}
-
-interface Cell {
-  contender: Contender
-  alg: Alg
-  op: Op
-  batch: number
-  samples: number[]
-}
-
-const time = (cell: Cell, n: number): number | Promise<number> =>
-  cell.contender.async === true ? runAsync(cell.op, n) : runSync(cell.op, n)
-
-// Warms the operation up and sizes its batch to about BATCH_MS.
-async function calibrate(cell: Cell): Promise<void> {
-  let n = 16
-  let seconds = await time(cell, n)
-  while (seconds < 0.02) {
-    n *= 2
-    seconds = await time(cell, n)
-  }
-  seconds = await time(cell, n) // once more, warm
-  const perSlice = Math.max(2, Math.round(((n / seconds) * (BATCH_MS / 1000)) / SLICES))
-  cell.batch = perSlice * SLICES
-}
-
-async function prepare(contenders: Contender[], kind: 'sign' | 'verify'): Promise<Cell[]> {
-  const cells: Cell[] = []
-  for (const alg of ALGS) {
-    for (const contender of contenders) {
-      if (ONLY !== undefined && contender.name !== FLOOR && !ONLY.test(contender.name)) continue
-      const op = await contender.make(alg)
-      if (op === undefined) continue
-      if (kind === 'sign') await checkSigner(contender.name, alg, op)
-      else await checkVerifier(contender.name, alg, () => contender.make(alg))
-      cells.push({ contender, alg, op, batch: 0, samples: [] })
-    }
-  }
-  return cells
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reporting.
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
-
-const formatOps = (ops: number): string => Math.round(ops).toLocaleString('en-US')
-const ratio = (value: number): string => `${value.toFixed(2)}x`
-
-function find(cells: Cell[], name: string, alg: Alg): Cell | undefined {
-  return cells.find((cell) => cell.contender.name === name && cell.alg === alg)
-}
-
-function table(title: string, contenders: Contender[], cells: Cell[]): string[] {
-  const lines = [
-    `### ${title}: median ops/s (ratio to the node:crypto floor)`,
-    '',
-    `| ${['', ...ALGS].join(' | ')} |`,
-    `|${[':--', ...ALGS.map(() => '--:')].join('|')}|`,
-  ]
-  for (const contender of contenders) {
-    if (!cells.some((cell) => cell.contender === contender)) continue // left out by BENCH_ONLY
-    const row = ALGS.map((alg) => {
-      const cell = find(cells, contender.name, alg)
-      const floor = find(cells, FLOOR, alg)
-      if (cell === undefined || floor === undefined) return 'n/a'
-      const ops = median(cell.samples)
-      return `${formatOps(ops)} (${ratio(ops / median(floor.samples))})`
-    })
-    lines.push(`| ${[contender.name, ...row].join(' | ')} |`)
-  }
-  return lines
-}
-
-// Median over the rounds of a / b, each round's samples paired.
-function paired(a: Cell, b: Cell): number {
-  return median(a.samples.map((value, i) => value / b.samples[i]!))
-}
-
-interface Target {
-  label: string
-  a: string
-  b: string
-  min: number
-}
-
-function targets(kind: string, cells: Cell[], list: Target[]): string[] {
-  const lines: string[] = []
-  for (const target of list) {
-    for (const alg of ALGS) {
-      const a = find(cells, target.a, alg)
-      const b = find(cells, target.b, alg)
-      if (a === undefined || b === undefined) continue
-      const ofMedians = median(a.samples) / median(b.samples)
-      const pairedRatio = paired(a, b)
-      const met = ofMedians >= target.min ? 'met' : 'NOT met'
-      lines.push(
-        `| ${kind} | ${target.label} | ${alg} | ${ratio(ofMedians)} | ${ratio(pairedRatio)} | >= ${target.min.toFixed(2)}x | ${met} |`,
-      )
-    }
-  }
-  return lines
-}
-
-// ---------------------------------------------------------------------------------------------
 // Main.
-
-function readPositive(name: string, fallback: number): number {
-  const text = process.env[name]
-  if (text === undefined || text === '') return fallback
-  const value = Number(text)
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`)
-  return value
-}
-
-function readAlgs(): Alg[] {
-  const text = process.env.BENCH_ALGS
-  if (text === undefined || text === '') return [...ALL_ALGS]
-  const names = text.split(',').map((name) => name.trim())
-  for (const name of names) {
-    if (!ALL_ALGS.includes(name as Alg)) throw new Error(`BENCH_ALGS: unknown algorithm ${name}`)
-  }
-  return names as Alg[]
-}
 
 async function main(): Promise<void> {
   const started = Date.now()
   const log = (text: string) => process.stderr.write(`${text}\n`)
   log(`checking ${signers.length} signers and ${verifiers.length} verifiers on ${ALGS.join(', ')}`)
-  const signCells = await prepare(signers, 'sign')
-  const verifyCells = await prepare(verifiers, 'verify')
-  const cells = [...signCells, ...verifyCells]
-  log('warming up and calibrating')
-  for (const cell of cells) await calibrate(cell)
-
-  for (let round = 0; round < ROUNDS; round++) {
-    gc?.()
-    for (const alg of ALGS) {
-      for (const group of [signCells, verifyCells]) {
-        const row = group.filter((cell) => cell.alg === alg)
-        const seconds = new Map(row.map((cell) => [cell, 0]))
-        // Each batch runs in SLICES parts, interleaved with the other contenders' parts, so that
-        // every contender of the row sees the same share of whatever else the machine is doing.
-        for (let slice = 0; slice < SLICES; slice++) {
-          for (let i = 0; i < row.length; i++) {
-            const cell = row[(i + round + slice) % row.length]!
-            minorGc?.()
-            seconds.set(cell, seconds.get(cell)! + (await time(cell, cell.batch / SLICES)))
-          }
-        }
-        for (const cell of row) cell.samples.push(cell.batch / seconds.get(cell)!)
-      }
-    }
-    log(`round ${round + 1}/${ROUNDS} done (${((Date.now() - started) / 1000).toFixed(0)} s)`)
-  }
-  if (sink === Symbol.for('never')) log('') // keeps the results observable
-
-  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU'
+  const signCells = await prepare(ALGS, signers, (c, alg, op) => checkSigner(c.name, alg, op))
+  const verifyCells = await prepare(ALGS, verifiers, (c, alg) =>
+    checkVerifier(c.name, alg, () => c.make(alg)),
+  )
+  await measure(ALGS, [signCells, verifyCells], ROUNDS, log)
   const out = [
     `## JWT benchmark, ${new Date().toISOString().slice(0, 10)}`,
     '',
-    `Node ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cores (${cpu}); ` +
-      `${ROUNDS} rounds of ~${BATCH_MS} ms per contender and algorithm; clock: ${CPU_CLOCK ? 'process CPU time' : 'wall'}; ` +
-      `GC between batches: ${gc === undefined ? 'no (run with --expose-gc)' : 'yes'}; ` +
-      `${((Date.now() - started) / 1000).toFixed(0)} s in all.`,
+    describeRun(ROUNDS, started),
     '',
-    ...table('Sign', signers, signCells),
+    ...table('Sign', ALGS, signers, signCells),
     '',
-    ...table('Verify', verifiers, verifyCells),
+    ...table('Verify', ALGS, verifiers, verifyCells),
     '',
     '### Targets',
     '',
     'Ratio of the medians, and the median of the per-round (paired) ratios.',
     '',
-    '| op | comparison | alg | ratio | paired | target | |',
-    '|:--|:--|:--|--:|--:|--:|:--|',
-    ...targets('sign', signCells, [
+    ...TARGETS_HEADER,
+    ...targets('sign', ALGS, signCells, [
       { label: 'createSigner / floor', a: 'Tessera createSigner', b: FLOOR, min: 0.97 },
       {
         label: 'createSigner / fast-jwt',
@@ -678,7 +495,7 @@ async function main(): Promise<void> {
         min: 1,
       },
     ]),
-    ...targets('verify', verifyCells, [
+    ...targets('verify', ALGS, verifyCells, [
       {
         label: 'createVerifier / floor',
         a: 'Tessera createVerifier',
