@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module'
 import formbody from '@fastify/formbody'
 import swagger from '@fastify/swagger'
-import type { MasterKey } from '@tessera/tokens'
+import type { MasterKey, SyncState } from '@tessera/tokens'
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import { bootstrap } from './bootstrap.js'
 import type { ServerConfig } from './config.js'
@@ -66,7 +66,11 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   const warn = (message: string) => app.log.warn(message)
   config.warnings.forEach(warn)
   const masterKey = deps.masterKey ?? resolveMasterKey(config, warn).key
-  const services = await createServices(config, { ...deps, masterKey })
+  const services = await createServices(config, {
+    ...deps,
+    masterKey,
+    onSyncState: (state) => logSyncState(app, config, state),
+  })
   try {
     const tenant = await bootstrap(services, config, {
       warn,
@@ -75,13 +79,13 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     await register(app, config, services, tenant.id)
   } catch (err) {
     await app.close()
-    if (deps.storage === undefined) await services.storage.close()
+    await services.close()
     throw err
   }
   const timer = setInterval(() => void maintain(app, services), MAINTENANCE_MS).unref()
   app.addHook('onClose', async () => {
     clearInterval(timer)
-    if (deps.storage === undefined) await services.storage.close()
+    await services.close()
   })
   return app
 }
@@ -139,12 +143,31 @@ async function register(
   await app.register(tenantRoutes(true))
   await app.register(tenantRoutes(false), { prefix: '/t/:tenant' })
   await app.register(operationsRoutes, {
+    sync: services.sync,
     storage: services.storage,
     keys,
     metrics,
     defaultTenantId,
   })
   await app.register(openapiRoutes, { document: () => app.swagger() })
+}
+
+// Being out of step with the other instances is worth a line each way; failing open, a loud one.
+function logSyncState(app: FastifyInstance, config: ServerConfig, state: SyncState): void {
+  if (state.current) {
+    app.log.info('in step with the other instances: revocations, keys and tenants reloaded')
+  } else if (config.redis?.revocationsFailOpen === true) {
+    app.log.error(
+      { reason: state.reason },
+      'FAILING OPEN: changes from other instances may be missed (Redis unreachable); tokens ' +
+        'revoked elsewhere may be accepted here until it is back',
+    )
+  } else {
+    app.log.warn(
+      { reason: state.reason },
+      'out of step with the other instances (Redis unreachable): validation answers 503 until it is back',
+    )
+  }
 }
 
 // Hourly: forget expired revocations, and rotate signing keys older than the rotation period.

@@ -109,6 +109,9 @@ async function ensureAdmin(
     )
   } catch (err) {
     if (err instanceof errors.ConflictError) {
+      // Another instance starting at the same moment may have just made the admin.
+      const now = await services.accounts.listUsers(tenant.id)
+      if (now.some((user) => user.roles.includes('admin'))) return
       throw new Error(
         `TESSERA_ADMIN_USERNAME names the existing user "${username}", who is not an admin`,
         { cause: err },

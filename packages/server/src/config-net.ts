@@ -2,18 +2,30 @@
 import { isIP } from 'node:net'
 import { ConfigProblem, parseList } from './config-values.js'
 
-/** Where the data lives. Only SQLite for now. */
-export interface DatabaseConfig {
+/** Where the data lives: an embedded SQLite file, or a PostgreSQL server shared by instances. */
+export type DatabaseConfig = SqliteDatabaseConfig | PostgresDatabaseConfig
+
+/** An embedded SQLite file. */
+export interface SqliteDatabaseConfig {
   readonly kind: 'sqlite'
   /** A file path, or `:memory:` for a private in-memory database (tests). */
   readonly filename: string
+}
+
+/** A PostgreSQL server. */
+export interface PostgresDatabaseConfig {
+  readonly kind: 'postgres'
+  /** The connection URL as given (it may hold a password: never log it). */
+  readonly url: string
+  /** The URL with any password replaced by `***`, for messages. */
+  readonly display: string
 }
 
 const SCHEME = /^([a-z][a-z0-9+.-]*):/i
 
 /**
  * A database URL: a SQLite file path (`./tessera.db`), `sqlite:path`, `sqlite://path`, `file:path`
- * or `:memory:`. PostgreSQL URLs are refused with a clear message until the server supports them.
+ * or `:memory:`; or a PostgreSQL URL (`postgres://user@host:5432/db`).
  *
  * @param text - the variable's value
  * @example
@@ -27,9 +39,11 @@ export function parseDatabaseUrl(text: string): DatabaseConfig {
     return { kind: 'sqlite', filename: ':memory:' }
   const scheme = SCHEME.exec(value)?.[1]?.toLowerCase()
   if (scheme === 'postgres' || scheme === 'postgresql') {
-    throw new ConfigProblem(
-      'names PostgreSQL, which the server does not support yet; use a SQLite file such as ./tessera.db',
-    )
+    const display = redactUrl(value)
+    if (display === undefined) {
+      throw new ConfigProblem('is not a valid PostgreSQL URL (postgres://user@host:5432/database)')
+    }
+    return { kind: 'postgres', url: value, display }
   }
   if (scheme === undefined || scheme.length === 1) return { kind: 'sqlite', filename: value }
   if (scheme !== 'sqlite' && scheme !== 'file') {
@@ -39,6 +53,44 @@ export function parseDatabaseUrl(text: string): DatabaseConfig {
   const filename = rest.startsWith('//') ? rest.slice(2) : rest
   if (filename.length === 0) throw new ConfigProblem('must name a file')
   return { kind: 'sqlite', filename }
+}
+
+/**
+ * A redis: or rediss: URL, checked.
+ *
+ * @param text - the variable's value
+ * @example
+ * ```ts
+ * parseRedisUrl('redis://127.0.0.1:6379') // 'redis://127.0.0.1:6379'
+ * ```
+ */
+export function parseRedisUrl(text: string): string {
+  const value = text.trim()
+  const scheme = SCHEME.exec(value)?.[1]?.toLowerCase()
+  if ((scheme !== 'redis' && scheme !== 'rediss') || redactUrl(value) === undefined) {
+    throw new ConfigProblem('must be a redis:// or rediss:// URL (redis://host:6379)')
+  }
+  return value
+}
+
+/**
+ * A URL with its password replaced by `***`, or undefined when it does not parse.
+ *
+ * @param text - a URL that may hold a password
+ * @example
+ * ```ts
+ * redactUrl('postgres://app:s3cret@db/tessera') // 'postgres://app:***@db/tessera'
+ * ```
+ */
+export function redactUrl(text: string): string | undefined {
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    return undefined
+  }
+  if (url.password !== '') url.password = '***'
+  return url.toString()
 }
 
 /**

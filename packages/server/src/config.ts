@@ -1,11 +1,12 @@
 // The environment, read once at startup into a validated, frozen object. Every problem is collected
 // and reported together, each naming its variable; a value is never echoed (it may be a secret).
 import { SIGNATURE_ALGORITHMS } from '@tessera/jose'
-import { DEFAULT_TENANT_CONFIG, MasterKey } from '@tessera/tokens'
+import { DEFAULT_TENANT_CONFIG, MasterKey, type RateLimitFallback } from '@tessera/tokens'
 import {
   ConfigProblem,
   parseBoolean,
   parseChoice,
+  parseDuration,
   parseExact,
   parseHttpUrl,
   parseInteger,
@@ -13,7 +14,13 @@ import {
   parseWholeDuration,
   type Rate,
 } from './config-values.js'
-import { parseDatabaseUrl, parseOrigins, parseProxies, type DatabaseConfig } from './config-net.js'
+import {
+  parseDatabaseUrl,
+  parseOrigins,
+  parseProxies,
+  parseRedisUrl,
+  type DatabaseConfig,
+} from './config-net.js'
 import { legacyWarnings, unknownWarnings } from './config-legacy.js'
 
 /** Pino's levels, and `silent`. */
@@ -40,6 +47,14 @@ export interface ServerConfig {
   /** The URL clients reach the server at; the default tenant's issuer. No trailing slash. */
   readonly publicUrl: string
   readonly database: DatabaseConfig
+  /** The PostgreSQL connection pool (unused with SQLite). */
+  readonly databasePool: {
+    readonly size: number
+    /** How long a request waits for a free connection before it fails with 503, ms. */
+    readonly acquireTimeoutMs: number
+  }
+  /** Redis, shared by every instance; undefined = this process alone (SQLite deployments). */
+  readonly redis: RedisConfig | undefined
   /** `TESSERA_MASTER_KEY`, checked; undefined outside production means "use the key file". */
   readonly masterKey: string | undefined
   readonly tokens: {
@@ -64,6 +79,21 @@ export interface ServerConfig {
   readonly admin: { readonly username: string; readonly password: string | undefined }
   /** Things worth saying at startup (ignored legacy names, unknown TESSERA_ variables). */
   readonly warnings: readonly string[]
+}
+
+/** Redis: revocations and other changes between instances, and shared rate limits. */
+export interface RedisConfig {
+  /** The connection URL as given (it may hold a password: never log it). */
+  readonly url: string
+  /**
+   * While changes from other instances may be missed (Redis unreachable), validate anyway (true)
+   * or refuse with 503 (false, the default: fail closed).
+   */
+  readonly revocationsFailOpen: boolean
+  /** What rate limits do while Redis is unreachable. */
+  readonly rateLimitFallback: RateLimitFallback
+  /** A full reload of revocations, keys and tenants this often even when nothing seems lost, ms. */
+  readonly resyncMs: number
 }
 
 /** One variable and what is wrong with it. */
@@ -127,12 +157,20 @@ export function loadConfig(
         'is required in production (NODE_ENV=production); make one with `tessera keys generate`',
     })
   }
-  if (env.TESSERA_REDIS_URL !== undefined && env.TESSERA_REDIS_URL !== '') {
+  const database = read<DatabaseConfig>(
+    'TESSERA_DATABASE_URL',
+    { kind: 'sqlite', filename: './tessera.db' },
+    parseDatabaseUrl,
+  )
+  // Every instance must decrypt the same signing keys; a key file beside a server is no use.
+  if (database.kind === 'postgres' && !production && (env.TESSERA_MASTER_KEY ?? '').trim() === '') {
     issues.push({
-      variable: 'TESSERA_REDIS_URL',
-      message: 'is not supported yet (Redis comes later)',
+      variable: 'TESSERA_MASTER_KEY',
+      message:
+        'is required with PostgreSQL (every instance needs the same one); make one with `tessera keys generate`',
     })
   }
+  const redisUrl = read<string | undefined>('TESSERA_REDIS_URL', undefined, parseRedisUrl)
   const profiles: Record<string, Rate> = {}
   for (const [variable, profile] of Object.entries(RATE_LIMIT_VARIABLES)) {
     const rate = read<Rate | undefined>(variable, undefined, parseRate)
@@ -143,9 +181,24 @@ export function loadConfig(
     host,
     port,
     publicUrl: read('TESSERA_PUBLIC_URL', fallbackUrl, parseHttpUrl),
-    database: read('TESSERA_DATABASE_URL', { kind: 'sqlite', filename: './tessera.db' }, (text) =>
-      parseDatabaseUrl(text),
-    ),
+    database,
+    databasePool: {
+      size: read('TESSERA_DATABASE_POOL_SIZE', 10, (text) => parseInteger(text, 1, 1000)),
+      acquireTimeoutMs: read('TESSERA_DATABASE_POOL_TIMEOUT', 2000, parseDuration),
+    },
+    redis:
+      redisUrl === undefined
+        ? undefined
+        : {
+            url: redisUrl,
+            revocationsFailOpen: read('TESSERA_REVOCATIONS_FAIL_OPEN', false, parseBoolean),
+            rateLimitFallback: read<RateLimitFallback>(
+              'TESSERA_RATE_LIMIT_FALLBACK',
+              'memory',
+              (text) => parseChoice(text, ['memory', 'refuse', 'allow'] as const),
+            ),
+            resyncMs: read('TESSERA_RESYNC_INTERVAL', 60_000, parseDuration),
+          },
     masterKey,
     tokens: {
       accessTokenTtl: read('TESSERA_ACCESS_TOKEN_TTL', defaults.accessTokenTtl, seconds),

@@ -26,6 +26,8 @@ export interface ResolvedMasterKey {
  * ```
  */
 export function masterKeyFile(config: ServerConfig): string | undefined {
+  // PostgreSQL deployments must set TESSERA_MASTER_KEY (loadConfig says so): no file there.
+  if (config.database.kind !== 'sqlite') return undefined
   const { filename } = config.database
   return filename === ':memory:' ? undefined : `${filename}.master-key`
 }

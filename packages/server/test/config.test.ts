@@ -64,7 +64,7 @@ test('every variable is read, with durations, rates and lists', () => {
   })
   assert.equal(config.port, 9000)
   assert.equal(config.publicUrl, 'https://id.example.com')
-  assert.equal(config.database.filename, '/var/lib/tessera/t.db')
+  assert.deepEqual(config.database, { kind: 'sqlite', filename: '/var/lib/tessera/t.db' })
   assert.equal(config.masterKey, KEY)
   assert.deepEqual(config.tokens, {
     accessTokenTtl: 300,
@@ -119,19 +119,61 @@ test('every bad value is reported at once, naming its variable and never echoing
   }
 })
 
-test('a PostgreSQL or Redis URL is refused as not supported yet', () => {
+test('PostgreSQL and Redis URLs switch the adapters; passwords are never echoed', () => {
+  const config = loadConfig({
+    TESSERA_DATABASE_URL: 'postgres://user:secret@db:5432/tessera',
+    TESSERA_DATABASE_POOL_SIZE: '20',
+    TESSERA_DATABASE_POOL_TIMEOUT: '500ms',
+    TESSERA_REDIS_URL: 'redis://:secret@cache:6379',
+    TESSERA_REVOCATIONS_FAIL_OPEN: 'yes',
+    TESSERA_RATE_LIMIT_FALLBACK: 'refuse',
+    TESSERA_RESYNC_INTERVAL: '30s',
+    TESSERA_MASTER_KEY: KEY,
+  })
+  assert.deepEqual(config.database, {
+    kind: 'postgres',
+    url: 'postgres://user:secret@db:5432/tessera',
+    display: 'postgres://user:***@db:5432/tessera',
+  })
+  assert.deepEqual(config.databasePool, { size: 20, acquireTimeoutMs: 500 })
+  assert.deepEqual(config.redis, {
+    url: 'redis://:secret@cache:6379',
+    revocationsFailOpen: true,
+    rateLimitFallback: 'refuse',
+    resyncMs: 30_000,
+  })
+  // Defaults: fail closed, count in memory while Redis is down, a full reload every minute.
+  const defaults = loadConfig({ TESSERA_REDIS_URL: 'redis://127.0.0.1:6379' })
+  assert.deepEqual(defaults.redis, {
+    url: 'redis://127.0.0.1:6379',
+    revocationsFailOpen: false,
+    rateLimitFallback: 'memory',
+    resyncMs: 60_000,
+  })
+  assert.equal(loadConfig({}).redis, undefined)
+})
+
+test('bad PostgreSQL and Redis settings are refused, naming the variable, echoing no secret', () => {
   const found = issues({
     TESSERA_DATABASE_URL: 'postgres://user:secret@db/tessera',
-    TESSERA_REDIS_URL: 'redis://:secret@cache:6379',
+    TESSERA_REDIS_URL: 'http://:secret@cache:6379',
+    TESSERA_DATABASE_POOL_SIZE: '0',
   })
-  assert.match(found.TESSERA_DATABASE_URL!, /PostgreSQL.*not support/)
-  assert.match(found.TESSERA_REDIS_URL!, /not supported yet/)
+  // Instances must share the master key: no key file beside a database server.
+  assert.match(found.TESSERA_MASTER_KEY!, /required with PostgreSQL/)
+  assert.match(found.TESSERA_REDIS_URL!, /redis:\/\//)
+  assert.match(found.TESSERA_DATABASE_POOL_SIZE!, /1/)
   assert.doesNotMatch(JSON.stringify(found), /secret/)
+  const more = issues({ TESSERA_REDIS_URL: 'redis://x', TESSERA_RATE_LIMIT_FALLBACK: 'maybe' })
+  assert.ok(more.TESSERA_RATE_LIMIT_FALLBACK)
   assert.match(issues({ TESSERA_DATABASE_URL: 'mysql://x/y' }).TESSERA_DATABASE_URL!, /mysql/)
 })
 
 test('database URLs: paths, sqlite: and file: forms, and :memory:', () => {
-  const file = (url: string) => loadConfig({ TESSERA_DATABASE_URL: url }).database.filename
+  const file = (url: string) => {
+    const { database } = loadConfig({ TESSERA_DATABASE_URL: url })
+    return database.kind === 'sqlite' ? database.filename : assert.fail('not SQLite')
+  }
   assert.equal(file('./data/t.db'), './data/t.db')
   assert.equal(file('/abs/t.db'), '/abs/t.db')
   assert.equal(file('sqlite:t.db'), 't.db')

@@ -92,13 +92,11 @@ export class KeyManager implements SigningKeys {
   async rotate(tenantId: string, by: AuditContext = {}): Promise<string> {
     const config = (await this.#tenants.get(tenantId)).config
     const now = this.#clock()
-    const record = this.#newRecord(tenantId, config, 'next', now, now + this.#prepublish)
-    await this.#storage.transaction(async (tx) => {
-      await tx.signingKeys.add(record)
-      await audit(tx, tenantId, 'key.rotated', 'notice', by, now, { kid: record.kid })
-    })
+    const kid = await this.#storage.transaction((tx) =>
+      this.#addNext(tx, tenantId, config, now, by),
+    )
     this.#cache.delete(tenantId)
-    return record.kid
+    return kid
   }
 
   /**
@@ -118,18 +116,26 @@ export class KeyManager implements SigningKeys {
     if (record.state === 'active') await this.#createFirstKey(tenantId)
   }
 
-  /** Scheduled work: rotates keys older than the rotation period. Call it periodically. */
+  /**
+   * Scheduled work: rotates keys older than the rotation period. Call it periodically; instances
+   * that share a database may all call it, and only one rotates.
+   */
   async maintain(tenantId: string): Promise<void> {
-    const keys = await this.#current(tenantId)
-    const hasNext = keys.records.some((r) => r.state === 'next')
-    const active = keys.activeRecord
-    if (
-      active !== undefined &&
-      !hasNext &&
-      this.#clock() - active.activatesAt >= this.#rotationMs
-    ) {
-      await this.rotate(tenantId, { actor: 'system' })
-    }
+    const config = (await this.#tenants.get(tenantId)).config
+    const now = this.#clock()
+    const rotated = await this.#storage.transaction(async (tx) => {
+      await tx.signingKeys.lock(tenantId)
+      const records = await tx.signingKeys.list(tenantId)
+      const active = records.filter((r) => r.state === 'active').pop()
+      const due =
+        active !== undefined &&
+        !records.some((r) => r.state === 'next') &&
+        now - active.activatesAt >= this.#rotationMs
+      if (!due) return false
+      await this.#addNext(tx, tenantId, config, now, { actor: 'system' })
+      return true
+    })
+    if (rotated) this.#cache.delete(tenantId)
   }
 
   /** Re-encrypts every private key under a new master key; returns how many were re-wrapped. */
@@ -163,6 +169,7 @@ export class KeyManager implements SigningKeys {
     const config = (await this.#tenants.get(tenantId)).config
     const now = this.#clock()
     const records = await this.#storage.transaction(async (tx) => {
+      await tx.signingKeys.lock(tenantId)
       const all = await tx.signingKeys.list(tenantId)
       const due = all.filter((r) => r.state === 'next' && r.activatesAt <= now).pop()
       if (due !== undefined) {
@@ -215,11 +222,28 @@ export class KeyManager implements SigningKeys {
       : jwk.construct(publicJwk, record.alg)
   }
 
+  // Publishes the next key, which signs once the pre-publication period is over.
+  async #addNext(
+    tx: Stores,
+    tenantId: string,
+    config: TenantConfig,
+    now: number,
+    by: AuditContext,
+  ): Promise<string> {
+    const record = this.#newRecord(tenantId, config, 'next', now, now + this.#prepublish)
+    await tx.signingKeys.add(record)
+    await audit(tx, tenantId, 'key.rotated', 'notice', by, now, { kid: record.kid })
+    return record.kid
+  }
+
   async #createFirstKey(tenantId: string): Promise<void> {
     const config = (await this.#tenants.get(tenantId)).config
     const now = this.#clock()
     const record = this.#newRecord(tenantId, config, 'active', now, now)
     await this.#storage.transaction(async (tx) => {
+      await tx.signingKeys.lock(tenantId)
+      // Another instance may have made it since this one looked.
+      if ((await tx.signingKeys.list(tenantId)).some((r) => r.state === 'active')) return
       await tx.signingKeys.add(record)
       await audit(tx, tenantId, 'key.created', 'notice', { actor: 'system' }, now, {
         kid: record.kid,

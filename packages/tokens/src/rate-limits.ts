@@ -1,7 +1,14 @@
 // Named rate limits on rate-limiter-flexible. One limiter per profile; keys are namespaced by tenant,
-// so one tenant's traffic never spends another's budget. The memory store serves one process; a Redis
-// store (same profiles, same keys) comes with the distributed adapters.
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible'
+// so one tenant's traffic never spends another's budget. The memory store serves one process; with
+// Redis, every instance spends from the same budget, and what happens while Redis is unreachable is
+// a choice (`whenUnavailable`).
+import type { Redis } from 'ioredis'
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible'
 import { InvalidInputError, RateLimitedError, StoreUnavailableError } from './errors.js'
 import type { Stores } from './stores/interfaces.js'
 
@@ -56,6 +63,25 @@ export interface RateLimitsOptions {
   profiles?: Record<string, Partial<RateLimitRule>>
   /** Records the refusal, e.g. {@link auditRateLimits}. */
   onLimited?: OnLimited
+  /** Counts in Redis, shared by every instance, instead of in this process's memory. */
+  redis?: RedisRateLimitOptions
+}
+
+/**
+ * What rate limits do while Redis cannot be reached: `memory` counts in each instance's memory
+ * until it is back (limits per instance, not shared), `refuse` fails the request with
+ * StoreUnavailableError, `allow` lets it through uncounted.
+ */
+export type RateLimitFallback = 'memory' | 'refuse' | 'allow'
+
+/** Rate limits in Redis. */
+export interface RedisRateLimitOptions {
+  /** An ioredis connection; give it `enableOfflineQueue: false` so an outage fails fast. */
+  client: Redis
+  /** Prefix of every key (default `tessera:rl:`). */
+  keyPrefix?: string
+  /** What to do while Redis is unreachable (default `memory`). */
+  whenUnavailable?: RateLimitFallback
 }
 
 /**
@@ -71,6 +97,7 @@ export class RateLimits {
   readonly #rules = new Map<string, Readonly<RateLimitRule>>()
   readonly #limiters = new Map<string, RateLimiterAbstract>()
   readonly #onLimited: OnLimited | undefined
+  readonly #allowWhenUnavailable: boolean
 
   /** @param options profile overrides and the refusal hook */
   constructor(options: RateLimitsOptions = {}) {
@@ -78,9 +105,10 @@ export class RateLimits {
     for (const name of new Set([...Object.keys(DEFAULT_RATE_LIMITS), ...Object.keys(overrides)])) {
       const rule = checkRule(name, { ...DEFAULT_RATE_LIMITS[name], ...overrides[name] })
       this.#rules.set(name, rule)
-      this.#limiters.set(name, new RateLimiterMemory({ ...rule, keyPrefix: name }))
+      this.#limiters.set(name, limiterFor(name, rule, options.redis))
     }
     this.#onLimited = options.onLimited
+    this.#allowWhenUnavailable = options.redis?.whenUnavailable === 'allow'
   }
 
   /** The rule of a profile. */
@@ -105,6 +133,7 @@ export class RateLimits {
       await this.#limiters.get(profile)!.consume(namespaced(tenantId, key))
     } catch (err) {
       if (!(err instanceof RateLimiterRes)) {
+        if (this.#allowWhenUnavailable) return
         throw new StoreUnavailableError(`rate limit "${profile}": the store failed`, { cause: err })
       }
       const retryAfterMs = Math.max(1, err.msBeforeNext)
@@ -161,6 +190,28 @@ export function auditRateLimits(
       },
     })
   }
+}
+
+/** A profile's limiter: in memory, or in Redis with the configured fallback. */
+function limiterFor(
+  name: string,
+  rule: Readonly<RateLimitRule>,
+  redis: RedisRateLimitOptions | undefined,
+): RateLimiterAbstract {
+  const { points, duration, blockDuration } = rule
+  const memory = () => new RateLimiterMemory({ points, duration, blockDuration, keyPrefix: name })
+  if (redis === undefined) return memory()
+  const fallback = redis.whenUnavailable ?? 'memory'
+  return new RateLimiterRedis({
+    storeClient: redis.client,
+    keyPrefix: `${redis.keyPrefix ?? 'tessera:rl:'}${name}`,
+    points,
+    duration,
+    blockDuration,
+    // Without this a command waits in ioredis's queue while Redis is down, and so does the request.
+    rejectIfRedisNotReady: true,
+    ...(fallback === 'memory' ? { insuranceLimiter: memory() } : {}),
+  })
 }
 
 function namespaced(tenantId: string, key: string): string {

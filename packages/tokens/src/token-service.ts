@@ -8,6 +8,7 @@ import {
   InvalidTokenError,
   NotFoundError,
   RateLimitedError,
+  StoreUnavailableError,
   TokenExpiredError,
   TokenReuseError,
   TokenRevokedError,
@@ -56,6 +57,12 @@ export interface TokenServiceOptions {
   rateLimits?: RateLimits
   /** The current time in milliseconds (for tests). */
   clock?: () => number
+  /**
+   * Whether the local revocation set is known to be current. Instances that share state pass
+   * their sync's state here: while it answers false, validation refuses with StoreUnavailableError
+   * (fail closed) rather than trust a set that may miss a revocation. Absent: always current.
+   */
+  revocationsCurrent?: () => boolean
 }
 
 /** A login request. */
@@ -89,6 +96,7 @@ export class TokenService {
   readonly #clock: () => number
   readonly #access: AccessTokens
   readonly #revoked = new RevocationSet()
+  readonly #revocationsCurrent: (() => boolean) | undefined
 
   constructor(options: TokenServiceOptions) {
     this.#storage = options.storage
@@ -98,11 +106,23 @@ export class TokenService {
     this.#limits = options.rateLimits
     this.#clock = options.clock ?? Date.now
     this.#access = new AccessTokens(options.keys, this.#clock)
+    this.#revocationsCurrent = options.revocationsCurrent
   }
 
   /** Loads every revocation in force into memory; call before serving. */
   async start(): Promise<void> {
     this.#revoked.load(await this.#storage.revocations.listActive(this.#clock()))
+  }
+
+  /**
+   * Adds every revocation the store holds to the local set, keeping what is already there, so a
+   * revocation heard while the store is being read is never lost. Instances call this after they
+   * (re)subscribe to each other's changes.
+   */
+  async reloadRevocations(): Promise<void> {
+    for (const revocation of await this.#storage.revocations.listActive(this.#clock())) {
+      this.#revoked.apply(revocation)
+    }
   }
 
   /** The local revocation set (for instances that share revocations). */
@@ -299,6 +319,11 @@ export class TokenService {
   }
 
   #notRevoked(claims: AccessTokenClaims): AccessTokenClaims {
+    if (this.#revocationsCurrent !== undefined && !this.#revocationsCurrent()) {
+      throw new StoreUnavailableError(
+        'revocations from other instances are not arriving; the token cannot be checked now',
+      )
+    }
     const revokedBy = this.#revoked.revokedBy(claims)
     if (revokedBy !== undefined) {
       throw this.#fail(new TokenRevokedError(`the token has been revoked (${revokedBy})`))

@@ -120,7 +120,8 @@ export function migrateCommand(): Command {
       run(options.json === true, () =>
         withStore(
           async ({ config }) => {
-            const database = config.database.filename
+            const database =
+              config.database.kind === 'sqlite' ? config.database.filename : config.database.display
             output(
               options.json === true,
               { ok: true, database },

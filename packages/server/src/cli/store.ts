@@ -39,12 +39,18 @@ export const CLI_ACTOR = { actor: 'cli' } as const
  */
 export async function openStore(options: OpenStoreOptions = {}): Promise<OpenStore> {
   const config = loadConfig(options.env ?? process.env)
-  const { filename } = config.database
-  if (options.create !== true && filename !== ':memory:' && !existsSync(filename)) {
+  const { database } = config
+  const where = database.kind === 'sqlite' ? database.filename : database.display
+  if (
+    database.kind === 'sqlite' &&
+    options.create !== true &&
+    database.filename !== ':memory:' &&
+    !existsSync(database.filename)
+  ) {
     throw new CliError(
       EXIT.config,
       'ERR_NO_DATABASE',
-      `there is no database at ${filename}: set TESSERA_DATABASE_URL to it, ` +
+      `there is no database at ${database.filename}: set TESSERA_DATABASE_URL to it, ` +
         'or create it with `tessera migrate`',
     )
   }
@@ -55,15 +61,15 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<OpenSto
     services = await createServices(config, { masterKey })
     await bootstrap(services, config, { warn, stderr: process.stderr })
   } catch (err) {
-    await services?.storage.close()
+    await services?.close()
     if (err instanceof ConfigError) throw err
     const message = err instanceof Error ? err.message : String(err)
-    throw new CliError(EXIT.config, 'ERR_STORE', `cannot open the store ${filename}: ${message}`, {
+    throw new CliError(EXIT.config, 'ERR_STORE', `cannot open the store ${where}: ${message}`, {
       cause: err,
     })
   }
   const opened = services
-  return { config, services: opened, close: () => opened.storage.close() }
+  return { config, services: opened, close: () => opened.close() }
 }
 
 /**

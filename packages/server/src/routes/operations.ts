@@ -1,12 +1,14 @@
 // Operations: liveness, readiness (the store answers and the default tenant has a signing key) and
 // Prometheus metrics. Served at the root only: they describe the process, not a tenant.
-import type { KeyManager, Storage } from '@tessera/tokens'
+import type { InstanceSync, KeyManager, Storage } from '@tessera/tokens'
 import type { FastifyPluginAsync } from 'fastify'
 import type { PromMetrics } from '../metrics.js'
 import { healthSchema, metricsSchema, readySchema } from '../schemas/operations.js'
 
 /** Collaborators of {@link operationsRoutes}. */
 export interface OperationsRoutesOptions {
+  /** With Redis: whether this instance has every change the others committed. */
+  sync: InstanceSync | undefined
   storage: Storage
   keys: KeyManager
   metrics: PromMetrics
@@ -18,7 +20,7 @@ export const operationsRoutes: FastifyPluginAsync<OperationsRoutesOptions> = asy
   app,
   options,
 ) => {
-  const { storage, keys, metrics, defaultTenantId } = options
+  const { sync, storage, keys, metrics, defaultTenantId } = options
 
   app.get('/health', { schema: healthSchema }, async () => ({ status: 'ok' }))
 
@@ -36,6 +38,8 @@ export const operationsRoutes: FastifyPluginAsync<OperationsRoutesOptions> = asy
       keys: await check(async () =>
         (await keys.list(defaultTenantId)).some((k) => k.state === 'active'),
       ),
+      // Subscribed to the other instances' changes and reloaded since: nothing revoked is missed.
+      ...(sync === undefined ? {} : { sync: sync.current ? 'ok' : 'failing' }),
     }
     const ready = Object.values(checks).every((value) => value === 'ok')
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', checks })

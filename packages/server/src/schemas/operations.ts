@@ -23,7 +23,8 @@ export const healthSchema = {
 /** GET /ready */
 export const readySchema = {
   tags,
-  summary: 'Readiness: the store answers and the signing keys are loaded',
+  summary:
+    'Readiness: the store answers, the signing keys are loaded, and (with Redis) this instance is in step with the others',
   response: responses({ 200: status, 503: status }),
 } as const
 

@@ -98,6 +98,12 @@ export interface SigningKeyStore {
   /** Every key of every tenant (for re-wrapping under a new master key). */
   listAll(): Promise<SigningKeyRecord[]>
   update(key: SigningKeyRecord): Promise<void>
+  /**
+   * Holds the tenant's key changes until this transaction ends (PostgreSQL: an advisory lock), so
+   * instances sharing a database change a tenant's keys one at a time. Call it first in the
+   * transaction, then read.
+   */
+  lock(tenantId: string): Promise<void>
 }
 
 /** Service API keys, known only by the hash of the whole key. */

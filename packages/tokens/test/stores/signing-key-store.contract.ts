@@ -27,6 +27,21 @@ export function signingKeyStoreContract(make: () => Promise<Storage>): void {
     assert.deepEqual(await storage.signingKeys.list(uid('t')), [])
   })
 
+  test('signing keys: transactions that lock one tenant run one after the other', async () => {
+    const storage = await make()
+    const tenantId = uid('t')
+    // Each adds a key only if there is none: without the lock, both would read none and add one.
+    const addIfNone = () =>
+      storage.transaction(async (tx) => {
+        await tx.signingKeys.lock(tenantId)
+        const none = (await tx.signingKeys.list(tenantId)).length === 0
+        await new Promise((resolve) => setTimeout(resolve, 30))
+        if (none) await tx.signingKeys.add(signingKeyRecord(tenantId))
+      })
+    await Promise.all([addIfNone(), addIfNone(), addIfNone()])
+    assert.equal((await storage.signingKeys.list(tenantId)).length, 1)
+  })
+
   test("signing keys: listAll is every tenant's keys, ordered by kid", async () => {
     const storage = await make()
     const a = signingKeyRecord(uid('a'), { kid: 'kid-2' })

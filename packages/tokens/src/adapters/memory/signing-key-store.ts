@@ -20,6 +20,9 @@ export class MemorySigningKeyStore implements SigningKeyStore {
     })
   }
 
+  /** One process, and its transactions run one at a time: nothing to hold. */
+  async lock(): Promise<void> {}
+
   list(tenantId: string): Promise<SigningKeyRecord[]> {
     return this.#scope.run((state) =>
       [...state.signingKeys.values()]

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely'
+import { PostgresAdapter, sql, type Selectable } from 'kysely'
 import type { SigningKeysTable } from '../../db/schema.js'
 import type { SigningKeyStore } from '../../stores/interfaces.js'
 import type { SigningKeyRecord, SigningKeyState } from '../../stores/records.js'
@@ -28,6 +28,16 @@ export class SqlSigningKeyStore implements SigningKeyStore {
         .orderBy('kid')
         .execute()
       return rows.map(fromRow)
+    })
+  }
+
+  lock(tenantId: string): Promise<void> {
+    // SQLite runs one write transaction at a time already; PostgreSQL needs telling.
+    if (!(this.#db.getExecutor().adapter instanceof PostgresAdapter)) return Promise.resolve()
+    return guard('lock signing keys', async () => {
+      await sql`select pg_advisory_xact_lock(hashtext(${`tessera:keys:${tenantId}`}))`.execute(
+        this.#db,
+      )
     })
   }
 
