@@ -85,6 +85,8 @@ export interface ServerConfig {
 export interface RedisConfig {
   /** The connection URL as given (it may hold a password: never log it). */
   readonly url: string
+  /** Prefix of every key and channel, so deployments can share one Redis (default `tessera:`). */
+  readonly prefix: string
   /**
    * While changes from other instances may be missed (Redis unreachable), validate anyway (true)
    * or refuse with 503 (false, the default: fail closed).
@@ -191,6 +193,7 @@ export function loadConfig(
         ? undefined
         : {
             url: redisUrl,
+            prefix: read('TESSERA_REDIS_PREFIX', 'tessera:', (text) => text.trim()),
             revocationsFailOpen: read('TESSERA_REVOCATIONS_FAIL_OPEN', false, parseBoolean),
             rateLimitFallback: read<RateLimitFallback>(
               'TESSERA_RATE_LIMIT_FALLBACK',

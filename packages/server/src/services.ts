@@ -101,7 +101,13 @@ async function assemble(
         onLimited: auditRateLimits(storage, clock),
         ...(redis === undefined || config.redis === undefined
           ? {}
-          : { redis: { client: redis.commands, whenUnavailable: config.redis.rateLimitFallback } }),
+          : {
+              redis: {
+                client: redis.commands,
+                keyPrefix: `${config.redis.prefix}rl:`,
+                whenUnavailable: config.redis.rateLimitFallback,
+              },
+            }),
       })
     : undefined
   const tenants = new Tenants(storage, clock)
@@ -211,7 +217,11 @@ function connectRedis(config: RedisConfig): RedisConnections {
   // ioredis emits 'error' on every failed connection attempt; the sync reports the outage.
   commands.on('error', () => {})
   subscriber.on('error', () => {})
-  const signals = new RedisSignals({ publisher: commands, subscriber })
+  const signals = new RedisSignals({
+    publisher: commands,
+    subscriber,
+    channel: `${config.prefix}changes`,
+  })
   return {
     commands,
     signals,

@@ -128,6 +128,7 @@ test('PostgreSQL and Redis URLs switch the adapters; passwords are never echoed'
     TESSERA_REVOCATIONS_FAIL_OPEN: 'yes',
     TESSERA_RATE_LIMIT_FALLBACK: 'refuse',
     TESSERA_RESYNC_INTERVAL: '30s',
+    TESSERA_REDIS_PREFIX: 'acme:',
     TESSERA_MASTER_KEY: KEY,
   })
   assert.deepEqual(config.database, {
@@ -138,6 +139,7 @@ test('PostgreSQL and Redis URLs switch the adapters; passwords are never echoed'
   assert.deepEqual(config.databasePool, { size: 20, acquireTimeoutMs: 500 })
   assert.deepEqual(config.redis, {
     url: 'redis://:secret@cache:6379',
+    prefix: 'acme:',
     revocationsFailOpen: true,
     rateLimitFallback: 'refuse',
     resyncMs: 30_000,
@@ -146,6 +148,7 @@ test('PostgreSQL and Redis URLs switch the adapters; passwords are never echoed'
   const defaults = loadConfig({ TESSERA_REDIS_URL: 'redis://127.0.0.1:6379' })
   assert.deepEqual(defaults.redis, {
     url: 'redis://127.0.0.1:6379',
+    prefix: 'tessera:',
     revocationsFailOpen: false,
     rateLimitFallback: 'memory',
     resyncMs: 60_000,
