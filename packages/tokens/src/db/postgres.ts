@@ -6,6 +6,10 @@ import type { Database } from './schema.js'
 /** A pg `Pool`, as far as Kysely and this file use it. */
 export interface PgPool extends PostgresPool {
   on(event: 'error', listener: (err: Error) => void): unknown
+  on(
+    event: 'connect',
+    listener: (client: { on(event: 'error', listener: (err: Error) => void): unknown }) => void,
+  ): unknown
 }
 
 /** Options for {@link openPostgres}. */
@@ -15,9 +19,10 @@ export interface PostgresOptions {
 }
 
 /**
- * Opens PostgreSQL for Kysely on a pg pool. An idle connection that the server drops (a restart,
- * a failover) makes the pool emit `error`; that is expected, not fatal, so it is absorbed here and
- * the next query opens a new connection. Give the pool a `connectionTimeoutMillis`: it is how long
+ * Opens PostgreSQL for Kysely on a pg pool. A connection that the server drops (a restart, a
+ * failover) emits `error`, on the pool when it was idle and on the connection itself when it was
+ * lent out; with no listener, Node would end the process. That is expected, not fatal: the query
+ * in flight fails with StoreUnavailableError, and the next one opens a new connection. Give the pool a `connectionTimeoutMillis`: it is how long
  * a query waits for a free connection before it fails with StoreUnavailableError.
  *
  * @example
@@ -29,5 +34,6 @@ export interface PostgresOptions {
  */
 export function openPostgres(options: PostgresOptions): Kysely<Database> {
   options.pool.on('error', () => {})
+  options.pool.on('connect', (client) => client.on('error', () => {}))
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool: options.pool }) })
 }
