@@ -23,8 +23,9 @@ const MASTER = new MasterKey(MasterKey.generate())
 
 /** One instance: its own caches, revocation set and Redis connections, on the shared store. */
 async function instance(t: TestContext, raw: Storage, channel: string) {
-  let sync: InstanceSync | undefined
-  const storage = observeChanges(raw, (changes) => sync?.publish(changes))
+  // Made last, once the services it keeps in step exist; the storage publishes through it.
+  const late: { sync?: InstanceSync } = {}
+  const storage = observeChanges(raw, (changes) => late.sync?.publish(changes))
   const tenants = new Tenants(storage)
   const keys = new KeyManager({ storage, tenants, masterKey: MASTER })
   const accounts = new Accounts({
@@ -37,20 +38,21 @@ async function instance(t: TestContext, raw: Storage, channel: string) {
     tenants,
     keys,
     authenticator: accounts,
-    revocationsCurrent: () => sync?.current ?? false,
+    revocationsCurrent: () => late.sync?.current ?? false,
   })
   await tokens.start()
   const publisher = new Redis(REDIS_URL!)
   const subscriber = new Redis(REDIS_URL!)
   subscriber.on('error', () => {})
   const states: SyncState[] = []
-  sync = new InstanceSync({
+  const sync = new InstanceSync({
     signals: new RedisSignals({ publisher, subscriber, channel, heartbeatMs: 100 }),
     tokens,
     keys,
     tenants,
     onStateChange: (state) => states.push(state),
   })
+  late.sync = sync
   await sync.start()
   t.after(async () => {
     await sync.close()

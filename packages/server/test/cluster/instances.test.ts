@@ -3,6 +3,7 @@
 // failures count across both.
 import assert from 'node:assert/strict'
 import { test, type TestContext } from 'node:test'
+import { runCli } from '../cli/run.js'
 import {
   createUser,
   deploymentEnv,
@@ -215,3 +216,25 @@ test('rate limits count across instances (Redis)', { skip: skipCluster }, async 
   // The admin login in setup spent one point of this IP's four; then three more, then refused.
   assert.deepEqual(statuses, [401, 401, 401, 429, 429, 429])
 })
+
+test(
+  'tessera migrate on PostgreSQL, from two shells at once, then serve finds everything in place',
+  { skip: skipCluster },
+  async (t) => {
+    const env = deploymentEnv(await freshDatabase(t))
+    const runs = await Promise.all([
+      runCli(['migrate', '--json'], env),
+      runCli(['migrate', '--json'], env),
+    ])
+    for (const run of runs) {
+      assert.equal(run.code, 0, run.stderr)
+      const out = JSON.parse(run.stdout) as { ok: boolean; database: string }
+      assert.equal(out.ok, true)
+      // The URL is shown without its password (there is none here), never with it.
+      assert.match(out.database, /^postgres:\/\//)
+    }
+    const a = await startInstance(t, env)
+    await createUser(a, 'ada', PASSWORD)
+    assert.equal((await login(a, 'ada', PASSWORD)).access_token.split('.').length, 3)
+  },
+)
