@@ -280,8 +280,16 @@ export class TokenService {
     accessToken: string,
     context: { tenantId: string; client?: string },
   ): Promise<AccessTokenClaims> {
+    // The rate limit is spent first, so that invalid tokens spend it too: before anything else when
+    // the tenant is in memory, else once its settings are loaded.
+    const limited = this.#limits !== undefined && context.client !== undefined
+    let spent = false
+    if (limited && this.#tenants.peek(context.tenantId) !== undefined) {
+      await this.#limit('validatePerClient', context.tenantId, context.client!, {})
+      spent = true
+    }
     // The hot path: settings and keys already in memory, no promise until the result.
-    const tenant = this.#limits === undefined ? this.#tenants.peek(context.tenantId) : undefined
+    const tenant = this.#tenants.peek(context.tenantId)
     const verifier = tenant && this.#access.peekVerifier(context.tenantId, tenant.config)
     if (verifier !== undefined) {
       let claims: AccessTokenClaims
@@ -293,8 +301,8 @@ export class TokenService {
       return this.#notRevoked(claims)
     }
     const config = await this.#config(context.tenantId)
-    if (this.#limits !== undefined && context.client !== undefined) {
-      await this.#limit('validatePerClient', context.tenantId, context.client, {})
+    if (limited && !spent) {
+      await this.#limit('validatePerClient', context.tenantId, context.client!, {})
     }
     let claims: AccessTokenClaims
     try {
