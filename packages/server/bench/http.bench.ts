@@ -19,9 +19,11 @@
 // each response's token feeds the next request) and POST /auth/login (the admin's password). Each
 // endpoint is checked to answer 200 on both servers first; non-2xx answers during a run are counted
 // and reported. Each endpoint gets a short warm-up, then Tessera and its floor run back to back.
+// Beside each rate, the CPU time each server process used per request in its measured run (from
+// /proc, on Linux): on a shared machine it moves far less than requests per second do.
 // Targets: validate and introspect >= 0.8x the floor; refresh >= 3,000/s; login >= 0.9x the floor.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { availableParallelism, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -55,14 +57,34 @@ const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/)
 interface Target {
   name: string
   url: string
+  pid?: number | undefined
 }
 
 interface Row {
   endpoint: string
   tessera: Result
   floor: Result
+  /** CPU time each server used per request in the measured run, microseconds (Linux only). */
+  cpu: [number | undefined, number | undefined]
   target: string
   met: boolean
+}
+
+/**
+ * The CPU time (user + system) a process has used, microseconds, from /proc (Linux; undefined
+ * elsewhere). The machine may be shared: requests per second move with the neighbours' load, the
+ * CPU time a server spends per request much less.
+ */
+function cpuMicros(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    // utime and stime, in clock ticks of 1/100 s (USER_HZ).
+    return (Number(fields[11]) + Number(fields[12])) * 10_000
+  } catch {
+    return undefined
+  }
 }
 
 async function freePort(): Promise<number> {
@@ -190,6 +212,7 @@ async function main(): Promise<void> {
       SERVER_NODE_ARGS,
     )
     children.push(server)
+    tessera.pid = server.pid
     server.stdout?.resume()
     await waitForHealth(tessera.url, server)
 
@@ -221,7 +244,11 @@ async function main(): Promise<void> {
       FLOOR_HASH: await new Passwords().hash(PASSWORD),
     })
     children.push(floorProc)
-    const floor: Target = { name: 'floor', url: `http://127.0.0.1:${await floorPort(floorProc)}` }
+    const floor: Target = {
+      name: 'floor',
+      url: `http://127.0.0.1:${await floorPort(floorProc)}`,
+      pid: floorProc.pid,
+    }
     floorProc.stdout?.resume()
 
     const validate = (target: Target): Options => ({
@@ -280,13 +307,22 @@ async function main(): Promise<void> {
     ) => {
       process.stderr.write(`measuring ${endpoint}\n`)
       const results: Result[] = []
+      const cpu: Array<number | undefined> = []
       for (const t of [tessera, floor]) {
         if (WARMUP > 0) await autocannon({ ...(await options(t)), duration: WARMUP })
-        results.push(await autocannon({ ...(await options(t)), duration }))
+        const load = await options(t)
+        const before = cpuMicros(t.pid)
+        const result = await autocannon({ ...load, duration })
+        const after = cpuMicros(t.pid)
+        results.push(result)
+        const served = result.requests.total
+        cpu.push(
+          before === undefined || after === undefined ? undefined : (after - before) / served,
+        )
       }
       const [t, f] = results as [Result, Result]
       const { text, met } = target(t, f)
-      rows.push({ endpoint, tessera: t, floor: f, target: text, met })
+      rows.push({ endpoint, tessera: t, floor: f, cpu: [cpu[0], cpu[1]], target: text, met })
     }
     const ratioTarget = (min: number) => (t: Result, f: Result) => ({
       text: `>= ${min}x floor`,
@@ -305,14 +341,15 @@ async function main(): Promise<void> {
       `Machine: ${availableParallelism()} CPUs (nproc), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; ` +
         `${DURATION} s per run (login: ${LOGIN_DURATION} s) after ${WARMUP} s warm-up; ${CONNECTIONS} connections (login: ${LOGIN_CONNECTIONS}).`,
       '',
-      '| Endpoint | Tessera req/s | p99 ms | floor req/s | p99 ms | ratio | target | met | non-2xx (Tessera / floor) |',
-      '| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: |',
+      '| Endpoint | Tessera req/s | p99 ms | floor req/s | p99 ms | ratio | target | met | CPU µs/req (Tessera / floor) | non-2xx (Tessera / floor) |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: |',
       ...rows.map(
         (row) =>
           `| \`${row.endpoint}\` | ${fmt(row.tessera.requests.average)} | ${fmt(row.tessera.latency.p99, 1)} | ` +
           `${fmt(row.floor.requests.average)} | ${fmt(row.floor.latency.p99, 1)} | ` +
           `${(row.tessera.requests.average / row.floor.requests.average).toFixed(2)}x | ${row.target} | ` +
-          `${row.met ? 'yes' : 'no'} | ${row.tessera.non2xx + row.tessera.errors} / ${row.floor.non2xx + row.floor.errors} |`,
+          `${row.met ? 'yes' : 'no'} | ${row.cpu.map((us) => (us === undefined ? '-' : fmt(us))).join(' / ')} | ` +
+          `${row.tessera.non2xx + row.tessera.errors} / ${row.floor.non2xx + row.floor.errors} |`,
       ),
       '',
       'Floor: a bare Fastify app doing the same crypto and no more. validate and introspect: one ES256',

@@ -12,7 +12,12 @@ import { resolveMasterKey } from './master-key.js'
 import { createGuards } from './plugins/auth.js'
 import { errorHandler } from './plugins/error-handler.js'
 import { gracefulClose } from './plugins/graceful-close.js'
-import { loggerOptions, requestId, type LogDestination } from './plugins/logging.js'
+import {
+  lazyChildLogger,
+  loggerOptions,
+  requestId,
+  type LogDestination,
+} from './plugins/logging.js'
 import { requestMetrics } from './plugins/metrics.js'
 import { security } from './plugins/security.js'
 import { tenantScope } from './plugins/tenant.js'
@@ -57,6 +62,7 @@ const MAINTENANCE_MS = 3_600_000
 export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(config.logLevel, deps.logStream),
+    childLoggerFactory: lazyChildLogger,
     trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
     genReqId: requestId,
     requestIdHeader: false,

@@ -39,6 +39,10 @@ export class PromMetrics implements TokenMetrics {
   readonly #operations: Histogram<string>
   readonly #requests: Counter<string>
   readonly #latency: Histogram<string>
+  readonly #series = new Map<
+    string,
+    { requests: { inc(): void }; latency: { observe(value: number): void } }
+  >()
 
   /** @param options - `defaultMetrics: false` leaves out prom-client's process metrics */
   constructor(options: { defaultMetrics?: boolean } = {}) {
@@ -98,8 +102,19 @@ export class PromMetrics implements TokenMetrics {
    * @param seconds - how long it took
    */
   request(method: string, route: string, statusCode: number, seconds: number): void {
-    this.#requests.inc({ method, route, status_code: String(statusCode) })
-    this.#latency.observe({ method, route }, seconds)
+    // prom-client hashes a label object on every call; the few label sets there are (routes are
+    // patterns) are looked up once and their children kept.
+    const key = `${method} ${statusCode} ${route}`
+    let series = this.#series.get(key)
+    if (series === undefined) {
+      series = {
+        requests: this.#requests.labels({ method, route, status_code: String(statusCode) }),
+        latency: this.#latency.labels({ method, route }),
+      }
+      this.#series.set(key, series)
+    }
+    series.requests.inc()
+    series.latency.observe(seconds)
   }
 }
 

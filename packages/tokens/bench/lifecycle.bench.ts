@@ -11,6 +11,8 @@
 //  - validate: TokenService.validate of one access token (signature, claims, tenant, revocation);
 //  - raw verify: node:crypto verify of the same token's ES256 signature over its signing input, with
 //    a prepared KeyObject: the least work validation can do (the floor for validate).
+// Each is reported per second of wall time and per second of CPU time the process got: the bench is
+// single-threaded, so the second is the rate on one core of its own, steadier on a shared machine.
 // Targets: refresh >= 5,000/s on one core; validate >= 0.9x the floor.
 import { verify as cryptoVerify } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -30,15 +32,20 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9)
 const MS = Number(process.env.BENCH_MS ?? 250)
 const PASSWORD = 'correct horse battery staple'
 
-async function timed(op: () => Promise<unknown> | unknown): Promise<number> {
+// Ops per second of wall time, and per second of CPU time this process got (user + system): on a
+// shared machine the second is steadier, and it is what "on one core" means.
+async function timed(op: () => Promise<unknown> | unknown): Promise<[number, number]> {
   let count = 0
+  const cpu0 = process.cpuUsage()
   const t0 = performance.now()
   const until = t0 + MS
   while (performance.now() < until) {
     for (let i = 0; i < 20; i++) await op()
     count += 20
   }
-  return count / ((performance.now() - t0) / 1000)
+  const wall = (performance.now() - t0) / 1000
+  const cpu = process.cpuUsage(cpu0)
+  return [count / wall, count / ((cpu.user + cpu.system) / 1e6)]
 }
 
 const median = (values: number[]) =>
@@ -86,30 +93,33 @@ async function main(): Promise<void> {
     }
     const names = Object.keys(contenders)
     const results = new Map(names.map((name) => [name, [] as number[]]))
+    const perCpu = new Map(names.map((name) => [name, [] as number[]]))
     const ratios: number[] = []
     for (let round = 0; round < ROUNDS; round++) {
       const order = names.map((_, i) => names[(i + round) % names.length]!)
       const perRound = new Map<string, number>()
       for (const name of order) {
-        const opsPerSecond = await timed(contenders[name]!)
+        const [opsPerSecond, opsPerCpuSecond] = await timed(contenders[name]!)
         results.get(name)!.push(opsPerSecond)
+        perCpu.get(name)!.push(opsPerCpuSecond)
         perRound.set(name, opsPerSecond)
       }
       ratios.push(perRound.get('validate')! / perRound.get('raw verify (floor)')!)
     }
     const floor = median(results.get('raw verify (floor)')!)
     console.log(`node ${process.version}, ${ROUNDS} rounds x ${MS} ms, ES256, SQLite WAL file`)
-    console.log('| operation | median ops/s | vs floor |')
-    console.log('| --- | ---: | ---: |')
+    console.log('| operation | median ops/s | ops per CPU-second | vs floor |')
+    console.log('| --- | ---: | ---: | ---: |')
+    const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
     for (const name of names) {
       const value = median(results.get(name)!)
       const ratio = name === 'refresh' ? '' : `${(value / floor).toFixed(2)}x`
-      console.log(`| ${name} | ${Math.round(value).toLocaleString('en-US')} | ${ratio} |`)
+      console.log(`| ${name} | ${fmt(value)} | ${fmt(median(perCpu.get(name)!))} | ${ratio} |`)
     }
     console.log(
       `validate / floor, median of per-round ratios: ${median(ratios).toFixed(3)}x (target >= 0.9)`,
     )
-    console.log(`refresh target: >= 5,000/s`)
+    console.log(`refresh target: >= 5,000/s on one core`)
   } finally {
     await storage.close()
     rmSync(dir, { recursive: true, force: true })

@@ -4,7 +4,13 @@
 // theft), so the chain never forks and several tabs raise no false alarm. Outside the window a
 // consumed token is reuse: the whole family is revoked.
 import type { Stores } from './stores/interfaces.js'
-import type { RevocationRecord, SessionRecord, TenantConfig, UserRecord } from './stores/records.js'
+import type {
+  RefreshTokenRecord,
+  RevocationRecord,
+  SessionRecord,
+  TenantConfig,
+  UserRecord,
+} from './stores/records.js'
 import { hashToken, newRefreshToken, openSuccessor, sealSuccessor } from './refresh-tokens.js'
 
 /** Where the request came from. */
@@ -21,7 +27,11 @@ export type RotationOutcome =
   | { kind: 'reuse'; session: SessionRecord; revocation: RevocationRecord }
   | { kind: 'rotated' | 'retry'; session: SessionRecord; user: UserRecord; successor: string }
 
-/** Rotates `presented` inside the transaction `tx`. */
+/**
+ * Rotates `presented` inside the transaction `tx`. `known` is the token's record if the caller has
+ * just read it (for the per-session rate limit): while unconsumed it spares reading it again, as the
+ * conditional consume below still decides the race; a consumed one is read again here.
+ */
 export async function rotate(
   tx: Stores,
   tenantId: string,
@@ -29,9 +39,13 @@ export async function rotate(
   presented: string,
   now: number,
   context: RequestContext,
+  known?: RefreshTokenRecord,
 ): Promise<RotationOutcome> {
   const hash = hashToken(presented)
-  let record = await tx.sessions.findRefreshToken(tenantId, hash)
+  let record =
+    known !== undefined && known.consumedAt === null && known.hash === hash
+      ? known
+      : await tx.sessions.findRefreshToken(tenantId, hash)
   if (record === undefined) return { kind: 'unknown' }
   const session = await tx.sessions.get(tenantId, record.sessionId)
   if (session === undefined || session.revokedAt !== null) return { kind: 'revoked' }
@@ -42,17 +56,12 @@ export async function rotate(
   if (record.consumedAt === null) {
     if (now >= record.expiresAt) return { kind: 'expired' }
     const successor = newRefreshToken()
+    const successorHash = hashToken(successor)
     const sealed = sealSuccessor(presented, successor)
-    const won = await tx.sessions.consumeRefreshToken(
-      tenantId,
-      hash,
-      now,
-      hashToken(successor),
-      sealed,
-    )
+    const won = await tx.sessions.consumeRefreshToken(tenantId, hash, now, successorHash, sealed)
     if (won) {
       await tx.sessions.addRefreshToken({
-        hash: hashToken(successor),
+        hash: successorHash,
         tenantId,
         sessionId: session.id,
         createdAt: now,

@@ -20,7 +20,13 @@ import { RevocationSet } from './revocation-set.js'
 import { rotate, type RequestContext } from './rotation.js'
 import type { SigningKeys } from './signing-keys.js'
 import type { Storage } from './stores/interfaces.js'
-import type { RevocationRecord, SessionRecord, TenantConfig, UserRecord } from './stores/records.js'
+import type {
+  RefreshTokenRecord,
+  RevocationRecord,
+  SessionRecord,
+  TenantConfig,
+  UserRecord,
+} from './stores/records.js'
 import type { Tenants } from './tenants.js'
 
 /** Checks a username and password; `Accounts` is the implementation. */
@@ -204,10 +210,11 @@ export class TokenService {
     if (!isRefreshTokenShape(refreshToken))
       throw this.#fail(new InvalidTokenError('not a refresh token'))
     const config = await this.#config(context.tenantId)
-    if (this.#limits !== undefined) await this.#limitRefresh(refreshToken, context)
+    const known =
+      this.#limits === undefined ? undefined : await this.#limitRefresh(refreshToken, context)
     const now = this.#clock()
     const outcome = await this.#storage.transaction((tx) =>
-      rotate(tx, context.tenantId, config, refreshToken, now, context),
+      rotate(tx, context.tenantId, config, refreshToken, now, context, known),
     )
     switch (outcome.kind) {
       case 'unknown':
@@ -293,8 +300,16 @@ export class TokenService {
     accessToken: string,
     context: { tenantId: string; client?: string },
   ): Promise<AccessTokenClaims> {
+    // The rate limit is spent first, so that invalid tokens spend it too: before anything else when
+    // the tenant is in memory, else once its settings are loaded.
+    const limited = this.#limits !== undefined && context.client !== undefined
+    let spent = false
+    if (limited && this.#tenants.peek(context.tenantId) !== undefined) {
+      await this.#limit('validatePerClient', context.tenantId, context.client!, {})
+      spent = true
+    }
     // The hot path: settings and keys already in memory, no promise until the result.
-    const tenant = this.#limits === undefined ? this.#tenants.peek(context.tenantId) : undefined
+    const tenant = this.#tenants.peek(context.tenantId)
     const verifier = tenant && this.#access.peekVerifier(context.tenantId, tenant.config)
     if (verifier !== undefined) {
       let claims: AccessTokenClaims
@@ -306,8 +321,8 @@ export class TokenService {
       return this.#notRevoked(claims)
     }
     const config = await this.#config(context.tenantId)
-    if (this.#limits !== undefined && context.client !== undefined) {
-      await this.#limit('validatePerClient', context.tenantId, context.client, {})
+    if (limited && !spent) {
+      await this.#limit('validatePerClient', context.tenantId, context.client!, {})
     }
     let claims: AccessTokenClaims
     try {
@@ -513,15 +528,17 @@ export class TokenService {
     await this.#storage.sessions.pruneSealed(now - 24 * 3600 * 1000)
   }
 
-  // Refreshes are limited per session: the token's session is read first, outside the rotation.
+  // Refreshes are limited per session: the token's session is read first, outside the rotation,
+  // which is handed the record it read.
   async #limitRefresh(
     token: string,
     context: RequestContext & { tenantId: string },
-  ): Promise<void> {
+  ): Promise<RefreshTokenRecord | undefined> {
     const record = await this.#storage.sessions.findRefreshToken(context.tenantId, hashToken(token))
     if (record !== undefined) {
       await this.#limit('refreshPerSession', context.tenantId, record.sessionId, context)
     }
+    return record
   }
 
   async #limit(

@@ -10,7 +10,8 @@ export const gracefulClose = globalPlugin('tessera-graceful-close', async (app) 
   app.addHook('preClose', async () => {
     closing = true
   })
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) void reply.header('connection', 'close')
+    done(null, payload)
   })
 })

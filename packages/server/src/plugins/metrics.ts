@@ -12,9 +12,10 @@ export interface RequestMetricsOptions extends Record<string, unknown> {
 export const requestMetrics = globalPlugin<RequestMetricsOptions>(
   'tessera-request-metrics',
   async (app, { metrics }) => {
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       const route = request.routeOptions.url ?? 'unmatched'
       metrics.request(request.method, route, reply.statusCode, reply.elapsedTime / 1000)
+      done()
     })
   },
 )

@@ -2,7 +2,8 @@
 // on every response, and `Cache-Control: no-store` by default: responses carry tokens and
 // personal data (RFC 6749 §5.1). Public documents (JWKS, metadata) set their own caching.
 import cors from '@fastify/cors'
-import helmet from '@fastify/helmet'
+import helmet, { type FastifyHelmetOptions } from '@fastify/helmet'
+import Fastify from 'fastify'
 import { globalPlugin } from './global.js'
 
 /** Options for {@link security}. */
@@ -17,7 +18,7 @@ export interface SecurityOptions extends Record<string, unknown> {
 export const security = globalPlugin<SecurityOptions>(
   'tessera-security',
   async (app, { corsOrigins, hsts }) => {
-    await app.register(helmet, {
+    const headers = await helmetHeaders({
       // A JSON API serves no HTML: nothing may load, frame or run from it.
       contentSecurityPolicy: {
         useDefaults: false,
@@ -35,10 +36,36 @@ export const security = globalPlugin<SecurityOptions>(
         maxAge: 600,
       })
     }
-    app.addHook('onRequest', async (request, reply) => {
+    // One hook, no promise: this runs before every request.
+    app.addHook('onRequest', (request, reply, done) => {
+      void reply.headers(headers)
       void reply.header('x-request-id', request.id)
       void reply.header('cache-control', 'no-store')
       void reply.header('pragma', 'no-cache')
+      done()
     })
   },
 )
+
+/**
+ * The headers helmet sets with these options. They depend on the options alone (no CSP nonces), so
+ * they are computed once, by running helmet on one request to a private app, and then set as they
+ * are on every response: @fastify/helmet would rebuild helmet's middleware for each request.
+ */
+async function helmetHeaders(options: FastifyHelmetOptions): Promise<Record<string, string>> {
+  const probe = Fastify({ logger: false })
+  try {
+    await probe.register(helmet, options)
+    probe.get('/with', async () => '')
+    probe.get('/without', { helmet: false }, async () => '')
+    const withHelmet = (await probe.inject('/with')).headers
+    const without = (await probe.inject('/without')).headers
+    const headers: Record<string, string> = {}
+    for (const [name, value] of Object.entries(withHelmet)) {
+      if (!(name in without) && typeof value === 'string') headers[name] = value
+    }
+    return headers
+  } finally {
+    await probe.close()
+  }
+}

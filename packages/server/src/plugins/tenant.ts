@@ -51,10 +51,20 @@ export const tenantScope = globalPlugin<TenantScopeOptions>(
         },
       }
     })
-    app.addHook('onRequest', async (request) => {
+    // No promise when the tenant is in memory (the default tenant, nearly always).
+    app.addHook('onRequest', (request, _reply, done) => {
       const name = (request.params as { tenant?: string } | undefined)?.tenant
-      request.tenant =
-        name === undefined ? await tenants.get(defaultTenantId) : await tenants.getByName(name)
+      const cached = name === undefined ? tenants.peek(defaultTenantId) : undefined
+      if (cached !== undefined) {
+        request.tenant = cached
+        done()
+        return
+      }
+      const found = name === undefined ? tenants.get(defaultTenantId) : tenants.getByName(name)
+      found.then((tenant) => {
+        request.tenant = tenant
+        done()
+      }, done)
     })
   },
 )

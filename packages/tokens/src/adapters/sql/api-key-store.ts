@@ -2,7 +2,12 @@ import type { Selectable } from 'kysely'
 import type { ApiKeysTable } from '../../db/schema.js'
 import type { ApiKeyStore } from '../../stores/interfaces.js'
 import type { ApiKeyRecord } from '../../stores/records.js'
-import { guard, maybeMillis, millis, type Executor } from './executor.js'
+import { guard, maybeMillis, millis, prepared, type Executor } from './executor.js'
+
+// Read on every request a client authenticates (introspection): compiled once (see prepared).
+const keyById = prepared((db, tenantId: string, id: string) =>
+  db.selectFrom('api_keys').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id),
+)
 
 /** Service API keys in SQL, known by the hash of the whole key (a unique column). */
 export class SqlApiKeyStore implements ApiKeyStore {
@@ -21,12 +26,7 @@ export class SqlApiKeyStore implements ApiKeyStore {
 
   get(tenantId: string, id: string): Promise<ApiKeyRecord | undefined> {
     return guard('read API key', async () => {
-      const row = await this.#db
-        .selectFrom('api_keys')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', id)
-        .executeTakeFirst()
+      const row = (await keyById(this.#db, tenantId, id)).rows[0]
       return row && fromRow(row)
     })
   }

@@ -10,7 +10,56 @@ import type {
   StoredAuditEvent,
 } from '../../audit/events.js'
 import type { AuditHead, AuditStore } from '../../stores/interfaces.js'
-import { atomically, guard, millis, type Executor } from './executor.js'
+import { atomically, guard, millis, prepared, type Executor } from './executor.js'
+
+// The statements of an append, compiled once (see prepared): every state change writes one.
+const nextSeq = prepared((db, tenantId: string) =>
+  db
+    .updateTable('audit_heads')
+    .set((eb) => ({ seq: eb('seq', '+', 1) }))
+    .where('tenant_id', '=', tenantId)
+    .returning(['seq', 'hash']),
+)
+const setHeadHash = prepared((db, tenantId: string, hash: string) =>
+  db.updateTable('audit_heads').set({ hash }).where('tenant_id', '=', tenantId),
+)
+const insertEvent = prepared(
+  (
+    db,
+    id: string,
+    tenantId: string,
+    seq: number,
+    time: number,
+    type: string,
+    severity: string,
+    actor: string | null,
+    userId: string | null,
+    sessionId: string | null,
+    jti: string | null,
+    ip: string | null,
+    userAgent: string | null,
+    details: string,
+    prevHash: string,
+    hash: string,
+  ) =>
+    db.insertInto('audit_events').values({
+      id,
+      tenant_id: tenantId,
+      seq,
+      time,
+      type,
+      severity,
+      actor,
+      user_id: userId,
+      session_id: sessionId,
+      jti,
+      ip,
+      user_agent: userAgent,
+      details,
+      prev_hash: prevHash,
+      hash,
+    }),
+)
 
 export class SqlAuditStore implements AuditStore {
   readonly #db: Executor
@@ -23,31 +72,43 @@ export class SqlAuditStore implements AuditStore {
     // Several statements: atomic on their own too, or concurrent appends could fork the chain.
     return guard('append audit event', () =>
       atomically(this.#db, async (db) => {
-        await db
-          .insertInto('audit_heads')
-          .values({
-            tenant_id: event.tenantId,
-            seq: 0,
-            hash: GENESIS_HASH,
-            anchor_seq: 0,
-            anchor_hash: GENESIS_HASH,
-          })
-          .onConflict((oc) => oc.column('tenant_id').doNothing())
-          .execute()
-        // Taking the next seq locks the head row until commit, so the chain never forks.
-        const head = await db
-          .updateTable('audit_heads')
-          .set((eb) => ({ seq: eb('seq', '+', 1) }))
-          .where('tenant_id', '=', event.tenantId)
-          .returning(['seq', 'hash'])
-          .executeTakeFirstOrThrow()
+        // Taking the next seq locks the head row until commit, so the chain never forks. A
+        // tenant's first event creates its head.
+        let head = (await nextSeq(db, event.tenantId)).rows[0]
+        if (head === undefined) {
+          await db
+            .insertInto('audit_heads')
+            .values({
+              tenant_id: event.tenantId,
+              seq: 0,
+              hash: GENESIS_HASH,
+              anchor_seq: 0,
+              anchor_hash: GENESIS_HASH,
+            })
+            .onConflict((oc) => oc.column('tenant_id').doNothing())
+            .execute()
+          head = (await nextSeq(db, event.tenantId)).rows[0]!
+        }
         const stored = chainEvent(event, millis(head.seq), head.hash)
-        await db.insertInto('audit_events').values(toRow(stored)).execute()
-        await db
-          .updateTable('audit_heads')
-          .set({ hash: stored.hash })
-          .where('tenant_id', '=', event.tenantId)
-          .execute()
+        await insertEvent(
+          db,
+          stored.id,
+          stored.tenantId,
+          stored.seq,
+          stored.time,
+          stored.type,
+          stored.severity,
+          stored.actor,
+          stored.userId,
+          stored.sessionId,
+          stored.jti,
+          stored.ip,
+          stored.userAgent,
+          JSON.stringify(stored.details),
+          stored.prevHash,
+          stored.hash,
+        )
+        await setHeadHash(db, event.tenantId, stored.hash)
         return stored
       }),
     )
@@ -147,26 +208,6 @@ export class SqlAuditStore implements AuditStore {
 
 function listOf<T extends string>(value: T | readonly T[]): T[] {
   return typeof value === 'string' ? [value] : [...value]
-}
-
-function toRow(event: StoredAuditEvent): Selectable<AuditEventsTable> {
-  return {
-    id: event.id,
-    tenant_id: event.tenantId,
-    seq: event.seq,
-    time: event.time,
-    type: event.type,
-    severity: event.severity,
-    actor: event.actor,
-    user_id: event.userId,
-    session_id: event.sessionId,
-    jti: event.jti,
-    ip: event.ip,
-    user_agent: event.userAgent,
-    details: JSON.stringify(event.details),
-    prev_hash: event.prevHash,
-    hash: event.hash,
-  }
 }
 
 function fromRow(row: Selectable<AuditEventsTable>): StoredAuditEvent {

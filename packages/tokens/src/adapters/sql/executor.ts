@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely'
+import type { Compilable, CompiledQuery, Kysely, QueryResult, Transaction } from 'kysely'
 import type { Database, Millis } from '../../db/schema.js'
 import { ConflictError, StoreUnavailableError, TokenError } from '../../errors.js'
 
@@ -42,4 +42,50 @@ export async function guard<T>(what: string, run: () => Promise<T>): Promise<T> 
  */
 export function atomically<T>(db: Executor, run: (db: Executor) => Promise<T>): Promise<T> {
   return db.isTransaction ? run(db) : (db as Kysely<Database>).transaction().execute(run)
+}
+
+/** Where a prepared query's argument goes, while its SQL is compiled. */
+class Slot {
+  constructor(readonly index: number) {}
+}
+
+/** A query built once and run many times: see {@link prepared}. */
+export type PreparedQuery<A extends readonly unknown[], R> = (
+  db: Executor,
+  ...args: A
+) => Promise<QueryResult<R>>
+
+/**
+ * A query whose SQL is built and compiled once per dialect; each run only binds new values. Kysely
+ * otherwise builds and compiles every query anew, which on the hot paths (refresh rotation, audit
+ * appends) costs more than SQLite takes to run them. `build` receives placeholders for `args`: it
+ * must only use them as values (never to choose the shape of the query), so that one compiled SQL
+ * text serves every call.
+ *
+ * @param build - builds the query from the executor and the arguments' placeholders
+ * @example
+ * ```ts
+ * const userById = prepared((db, tenantId: string, id: string) =>
+ *   db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id))
+ * const { rows } = await userById(db, tenantId, id)
+ * ```
+ */
+export function prepared<A extends readonly unknown[], R>(
+  build: (db: Executor, ...args: A) => Compilable<R>,
+): PreparedQuery<A, R> {
+  // Keyed by the dialect's adapter, which a Kysely instance shares with its transactions.
+  const compiled = new WeakMap<object, CompiledQuery<R>>()
+  return (db, ...args) => {
+    const adapter = db.getExecutor().adapter
+    let template = compiled.get(adapter)
+    if (template === undefined) {
+      const slots = args.map((_, index) => new Slot(index)) as unknown as A
+      template = build(db, ...slots).compile()
+      compiled.set(adapter, template)
+    }
+    const parameters = template.parameters.map((value) =>
+      value instanceof Slot ? args[value.index] : value,
+    )
+    return db.executeQuery<R>({ ...template, parameters })
+  }
 }

@@ -2,7 +2,59 @@ import type { Selectable } from 'kysely'
 import type { RefreshTokensTable, SessionsTable } from '../../db/schema.js'
 import type { SessionStore } from '../../stores/interfaces.js'
 import type { RefreshTokenRecord, SessionRecord } from '../../stores/records.js'
-import { guard, maybeMillis, millis, type Executor } from './executor.js'
+import { guard, maybeMillis, millis, prepared, type Executor } from './executor.js'
+
+// The queries of a refresh rotation, compiled once (see prepared).
+const sessionById = prepared((db, tenantId: string, id: string) =>
+  db.selectFrom('sessions').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id),
+)
+const touchSession = prepared((db, tenantId: string, id: string, at: number, ip: string | null) =>
+  db
+    .updateTable('sessions')
+    .set({ last_used_at: at, last_ip: ip })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id),
+)
+const insertToken = prepared(
+  (
+    db,
+    hash: string,
+    tenantId: string,
+    sessionId: string,
+    createdAt: number,
+    expiresAt: number,
+    consumedAt: number | null,
+    successorHash: string | null,
+    sealedSuccessor: string | null,
+  ) =>
+    db.insertInto('refresh_tokens').values({
+      hash,
+      tenant_id: tenantId,
+      session_id: sessionId,
+      created_at: createdAt,
+      expires_at: expiresAt,
+      consumed_at: consumedAt,
+      successor_hash: successorHash,
+      sealed_successor: sealedSuccessor,
+    }),
+)
+const tokenByHash = prepared((db, tenantId: string, hash: string) =>
+  db
+    .selectFrom('refresh_tokens')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('hash', '=', hash),
+)
+// The conditional update is the whole race: only the call that finds consumed_at null wins.
+const consumeToken = prepared(
+  (db, tenantId: string, hash: string, at: number, successorHash: string, sealed: string) =>
+    db
+      .updateTable('refresh_tokens')
+      .set({ consumed_at: at, successor_hash: successorHash, sealed_successor: sealed })
+      .where('tenant_id', '=', tenantId)
+      .where('hash', '=', hash)
+      .where('consumed_at', 'is', null),
+)
 
 export class SqlSessionStore implements SessionStore {
   readonly #db: Executor
@@ -19,12 +71,7 @@ export class SqlSessionStore implements SessionStore {
 
   get(tenantId: string, id: string): Promise<SessionRecord | undefined> {
     return guard('read session', async () => {
-      const row = await this.#db
-        .selectFrom('sessions')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', id)
-        .executeTakeFirst()
+      const row = (await sessionById(this.#db, tenantId, id)).rows[0]
       return row && fromSessionRow(row)
     })
   }
@@ -44,12 +91,7 @@ export class SqlSessionStore implements SessionStore {
 
   touch(tenantId: string, id: string, at: number, ip: string | null): Promise<void> {
     return guard('update session', async () => {
-      await this.#db
-        .updateTable('sessions')
-        .set({ last_used_at: at, last_ip: ip })
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', id)
-        .execute()
+      await touchSession(this.#db, tenantId, id, at, ip)
     })
   }
 
@@ -88,18 +130,23 @@ export class SqlSessionStore implements SessionStore {
 
   addRefreshToken(token: RefreshTokenRecord): Promise<void> {
     return guard('store refresh token', async () => {
-      await this.#db.insertInto('refresh_tokens').values(tokenRow(token)).execute()
+      await insertToken(
+        this.#db,
+        token.hash,
+        token.tenantId,
+        token.sessionId,
+        token.createdAt,
+        token.expiresAt,
+        token.consumedAt,
+        token.successorHash,
+        token.sealedSuccessor,
+      )
     })
   }
 
   findRefreshToken(tenantId: string, hash: string): Promise<RefreshTokenRecord | undefined> {
     return guard('read refresh token', async () => {
-      const row = await this.#db
-        .selectFrom('refresh_tokens')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('hash', '=', hash)
-        .executeTakeFirst()
+      const row = (await tokenByHash(this.#db, tenantId, hash)).rows[0]
       return row && fromTokenRow(row)
     })
   }
@@ -112,15 +159,15 @@ export class SqlSessionStore implements SessionStore {
     sealedSuccessor: string,
   ): Promise<boolean> {
     return guard('consume refresh token', async () => {
-      // The conditional update is the whole race: only the call that finds consumed_at null wins.
-      const result = await this.#db
-        .updateTable('refresh_tokens')
-        .set({ consumed_at: at, successor_hash: successorHash, sealed_successor: sealedSuccessor })
-        .where('tenant_id', '=', tenantId)
-        .where('hash', '=', hash)
-        .where('consumed_at', 'is', null)
-        .executeTakeFirst()
-      return result.numUpdatedRows === 1n
+      const result = await consumeToken(
+        this.#db,
+        tenantId,
+        hash,
+        at,
+        successorHash,
+        sealedSuccessor,
+      )
+      return result.numAffectedRows === 1n
     })
   }
 
@@ -170,19 +217,6 @@ function fromSessionRow(row: Selectable<SessionsTable>): SessionRecord {
     expiresAt: millis(row.expires_at),
     revokedAt: maybeMillis(row.revoked_at),
     revokedReason: row.revoked_reason,
-  }
-}
-
-function tokenRow(t: RefreshTokenRecord): Selectable<RefreshTokensTable> {
-  return {
-    hash: t.hash,
-    tenant_id: t.tenantId,
-    session_id: t.sessionId,
-    created_at: t.createdAt,
-    expires_at: t.expiresAt,
-    consumed_at: t.consumedAt,
-    successor_hash: t.successorHash,
-    sealed_successor: t.sealedSuccessor,
   }
 }
 

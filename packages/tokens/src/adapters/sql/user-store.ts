@@ -2,7 +2,12 @@ import type { Selectable } from 'kysely'
 import type { UsersTable } from '../../db/schema.js'
 import type { UserStore } from '../../stores/interfaces.js'
 import type { UserRecord } from '../../stores/records.js'
-import { guard, maybeMillis, millis, type Executor } from './executor.js'
+import { guard, maybeMillis, millis, prepared, type Executor } from './executor.js'
+
+// Read on every refresh rotation: compiled once (see prepared).
+const userById = prepared((db, tenantId: string, id: string) =>
+  db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id),
+)
 
 export class SqlUserStore implements UserStore {
   readonly #db: Executor
@@ -19,12 +24,7 @@ export class SqlUserStore implements UserStore {
 
   get(tenantId: string, id: string): Promise<UserRecord | undefined> {
     return guard('read user', async () => {
-      const row = await this.#db
-        .selectFrom('users')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', id)
-        .executeTakeFirst()
+      const row = (await userById(this.#db, tenantId, id)).rows[0]
       return row && fromRow(row)
     })
   }
