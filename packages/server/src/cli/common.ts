@@ -1,6 +1,8 @@
 // What every `tessera` command shares: the exit codes, the error that carries one, reading a token
-// from an argument or stdin, and printing a result for people or (with --json) for scripts.
+// from an argument or stdin and a key from a file, and printing a result for people or (with
+// --json) for scripts.
 import { readFileSync } from 'node:fs'
+import type { KeyInput } from '@tessera/jose'
 import type { Command, CommanderError } from 'commander'
 import { ConfigError } from '../config.js'
 
@@ -62,6 +64,35 @@ export function readToken(argument: string | undefined): string {
   const token = text.trim().replace(/^Bearer\s+/i, '')
   if (token === '') throw usageError('the token is empty: give it as an argument or on stdin')
   return token
+}
+
+/**
+ * Reads a key file: a JWK or JWK Set (JSON), PEM text, or else a shared secret (one trailing
+ * newline dropped). Never echoes the content.
+ *
+ * @param file - the path
+ * @example
+ * ```ts
+ * const key = readKeyFile('./public.pem')
+ * ```
+ */
+export function readKeyFile(file: string): KeyInput {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (err) {
+    throw usageError(
+      `cannot read the key file ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+    )
+  }
+  if (text.trimStart().startsWith('{')) {
+    try {
+      return JSON.parse(text) as KeyInput
+    } catch {
+      throw usageError(`the key file ${file} starts like JSON but is not valid JSON`)
+    }
+  }
+  return text.includes('-----BEGIN') ? text : text.replace(/\r?\n$/, '')
 }
 
 /**

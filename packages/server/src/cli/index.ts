@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The `tessera` command line: `serve`, `token decode|inspect|verify`, `keys list|rotate|revoke`,
-// `migrate`, `users add|list|disable|unlock`, `tenants add|list`, `audit query|export|verify`. Exit codes: 0 ok, 1 invalid
-// token or failed verification, 2 usage error, 78 configuration error (see common.ts and the README).
+// The `tessera` command line: `serve`, `token encode|decode|inspect|verify`, `keys
+// list|rotate|revoke|generate`, `migrate`, `users add|list|disable|unlock`, `tenants add|list`,
+// `audit query|export|verify`. Exit codes: 0 ok, 1 invalid token or failed verification, 2 usage
+// error, 78 configuration error (see common.ts and the README).
 import { createRequire } from 'node:module'
 import { Command } from 'commander'
 import { auditCommand } from './audit.js'

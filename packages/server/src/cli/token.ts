@@ -1,10 +1,11 @@
 // `tessera token decode|verify|inspect`: read any compact JWT (3 segments) or JWE (5 segments) from
 // an argument or stdin. `decode` and `inspect` check nothing; `verify` checks the signature and the
-// claims with a key file, a JWKS file or a JWKS URL, and decrypts a JWE with the key file.
-import { readFileSync } from 'node:fs'
-import { errors, jwe, jwk, jwt, type KeyInput } from '@tessera/jose'
+// claims with a key file, a JWKS file or a JWKS URL, and decrypts a JWE with the key file. `encode`
+// (token-encode.ts) makes one.
+import { errors, jwe, jwk, jwt } from '@tessera/jose'
 import { Command } from 'commander'
-import { CliError, EXIT, output, readToken, run, usageError } from './common.js'
+import { CliError, EXIT, output, readKeyFile, readToken, run, usageError } from './common.js'
+import { tokenEncodeCommand } from './token-encode.js'
 
 /** Options shared by the token commands. */
 export interface TokenOptions {
@@ -54,35 +55,6 @@ export function tokenType(token: string): 'JWS' | 'JWE' {
     'ERR_TOKEN_MALFORMED',
     `this is not a compact JWT or JWE: it has ${segments} segment(s), a JWT has 3 and a JWE 5`,
   )
-}
-
-/**
- * Reads a key file: a JWK or JWK Set (JSON), PEM text, or else a shared secret (one trailing
- * newline dropped). Never echoes the content.
- *
- * @param file - the path
- * @example
- * ```ts
- * const key = readKeyFile('./public.pem')
- * ```
- */
-export function readKeyFile(file: string): KeyInput {
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (err) {
-    throw usageError(
-      `cannot read the key file ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
-    )
-  }
-  if (text.trimStart().startsWith('{')) {
-    try {
-      return JSON.parse(text) as KeyInput
-    } catch {
-      throw usageError(`the key file ${file} starts like JSON but is not valid JSON`)
-    }
-  }
-  return text.includes('-----BEGIN') ? text : text.replace(/\r?\n$/, '')
 }
 
 const isUrl = (text: string) => /^https?:\/\//i.test(text)
@@ -247,8 +219,9 @@ const KEY_HELP = 'key file: PEM, JWK or JWK Set JSON, or a shared secret'
  */
 export function tokenCommand(): Command {
   const token = new Command('token').description(
-    'decode, inspect and verify JWTs (3 segments) and JWEs (5 segments)',
+    'encode, decode, inspect and verify JWTs (3 segments) and JWEs (5 segments)',
   )
+  token.addCommand(tokenEncodeCommand())
   token
     .command('decode')
     .description('print the header and claims WITHOUT checking the signature (a JWE needs --key)')
