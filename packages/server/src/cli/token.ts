@@ -207,6 +207,10 @@ function human(report: TokenReport): string {
   return `${lines.join('\n')}\n`
 }
 
+// Repeatable options take one value each (or a comma-separated list), never several values after
+// one flag: `--aud api "$TOKEN"` must leave the token as the argument.
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value]
+
 const KEY_HELP = 'key file: PEM, JWK or JWK Set JSON, or a shared secret'
 
 /**
@@ -262,12 +266,13 @@ export function tokenCommand(): Command {
     .option('--key <file>', KEY_HELP)
     .option('--jwks <file-or-url>', 'a JWK Set file, or its https URL (http only on loopback)')
     .option(
-      '--alg <algs...>',
-      'accepted algorithms, e.g. RS256 (required for a JWT; for a JWE: alg)',
+      '--alg <algs>',
+      'accepted algorithms, e.g. RS256 (required for a JWT; for a JWE: alg); repeat or ES256,RS256',
+      collect,
     )
-    .option('--enc <encs...>', 'JWE only: accepted content encryptions, e.g. A256GCM')
-    .option('--aud <audiences...>', 'required audience (any of them)')
-    .option('--iss <issuers...>', 'required issuer (any of them)')
+    .option('--enc <encs>', 'JWE only: accepted content encryptions, e.g. A256GCM', collect)
+    .option('--aud <audience>', 'required audience (any of them; repeat for several)', collect)
+    .option('--iss <issuer>', 'required issuer (any of them; repeat for several)', collect)
     .option('--leeway <seconds>', 'clock skew tolerated on exp and nbf')
     .option('--json', 'one JSON object on stdout')
     .action((arg: string | undefined, options: TokenOptions) =>

@@ -91,6 +91,36 @@ test('verify accepts a good token with a PEM, a JWK, a JWKS file and a secret', 
     assert.equal(report.verified, true)
     assert.deepEqual(report.claims, claims)
   }
+  const last = await cli([
+    'token',
+    'verify',
+    '--key',
+    pem,
+    '--alg',
+    'RS256,ES256',
+    '--aud',
+    'api',
+    token,
+  ])
+  assert.equal(last.code, 0, `the token after a repeatable option is the argument: ${last.stderr}`)
+  const repeated = await cli(
+    [
+      'token',
+      'verify',
+      '--key',
+      pem,
+      '--alg',
+      'RS256',
+      '--alg',
+      'ES256',
+      '--aud',
+      'x',
+      '--aud',
+      'api',
+    ],
+    token,
+  )
+  assert.equal(repeated.code, 0, repeated.stderr)
   const hmac = await cli(['token', 'verify', '--alg', 'HS256', '--key', secretFile, hs])
   assert.equal(hmac.code, 0, hmac.stderr)
   assert.match(hmac.stdout, /JWS, verified/)
