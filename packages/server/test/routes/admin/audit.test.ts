@@ -97,3 +97,27 @@ test('audit query and export apply every filter: actor, user, session, jti, ip, 
   assert.equal(await count(`from=${later}`), all.length - early, 'from is inclusive')
   assert.equal(await count(`from=${start}&to=${later}`), early)
 })
+
+test('audit events record the client IP (X-Forwarded-For from trusted proxies only) and user agent', async (t) => {
+  const ipOf = async (env: Record<string, string>) => {
+    const { app } = await testApp(t, env)
+    const res = await app.inject({
+      method: 'POST',
+      url: '/auth/login',
+      headers: { 'x-forwarded-for': '203.0.113.9', 'user-agent': 'audit-agent/1.0' },
+      payload: { username: 'admin', password: ADMIN_PASSWORD },
+    })
+    const events = (
+      await app.inject({
+        url: '/admin/audit?type=login.succeeded',
+        headers: bearer(res.json().access_token),
+      })
+    ).json().events
+    assert.equal(events.length, 1)
+    assert.equal(events[0].user_agent, 'audit-agent/1.0')
+    return events[0].ip
+  }
+  assert.equal(await ipOf({}), '127.0.0.1')
+  assert.equal(await ipOf({ TESSERA_TRUSTED_PROXIES: 'loopback' }), '203.0.113.9')
+  assert.equal(await ipOf({ TESSERA_TRUSTED_PROXIES: '10.0.0.0/8' }), '127.0.0.1')
+})
