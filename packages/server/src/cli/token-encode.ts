@@ -15,7 +15,7 @@ import {
 } from '@tessera/jose'
 import { Command } from 'commander'
 import { ConfigProblem, parseDuration } from '../config-values.js'
-import { CliError, EXIT, output, readKeyFile, run, usageError } from './common.js'
+import { CliError, EXIT, output, readKeyFile, readStdin, run, usageError } from './common.js'
 
 /** The options of `tessera token encode`. */
 export interface EncodeOptions {
@@ -61,7 +61,7 @@ function readClaimsText(argument: string | undefined, file: string | undefined):
     }
   }
   // No claims given: stdin when something is piped in, else only the claims from the options.
-  return process.stdin.isTTY === true ? '' : readFileSync(0, 'utf8')
+  return readStdin() ?? ''
 }
 
 function parseClaims(text: string): Record<string, unknown> {

@@ -109,6 +109,12 @@ test('claims from stdin or --claims-file; a PEM or a secret with --alg; --kid, -
   assert.equal(jwt.getUnverifiedClaims(fixed.stdout.trim()).iat, 1767225600)
 })
 
+test('claims from a slow pipe are waited for', async () => {
+  const slow = await runCli(['token', 'encode', '--key', esJwk], {}, '{"sub":"slow"}', 700)
+  assert.equal(slow.code, 0, slow.stderr)
+  assert.equal(jwt.getUnverifiedClaims(slow.stdout.trim()).sub, 'slow')
+})
+
 test('an expiry in the past fails verification (exit 1)', async () => {
   const encoded = await cli(['token', 'encode', '--key', esJwk, '--iat', '1000', '{"exp":2000}'])
   assert.equal(encoded.code, 0, encoded.stderr)

@@ -52,6 +52,12 @@ test('decode prints the header and claims of a JWT from an argument or stdin', a
   assert.match(fromStdin.stdout, /"sub": "u1"/)
 })
 
+test('a token from a slow pipe is waited for (curl ... | tessera token decode)', async () => {
+  const slow = await runCli(['token', 'decode', '--json'], {}, `${token}\n`, 700)
+  assert.equal(slow.code, 0, slow.stderr)
+  assert.deepEqual((JSON.parse(slow.stdout) as { claims: unknown }).claims, claims)
+})
+
 test('decode shows a JWE header, and its claims with --key', async () => {
   const header = await cli(['token', 'decode', '--json'], encrypted)
   assert.equal(header.code, 0)
