@@ -1,6 +1,8 @@
 // Every `tessera` command, found by walking the help output: `--help` exits 0 and shows its usage,
 // and every command but `serve` offers --json (issue 5 §3: "--help everywhere, --json output").
 import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { test } from 'node:test'
 import { runCli } from './run.js'
 
@@ -46,4 +48,20 @@ test('every command has --help, and every one but serve has --json', async () =>
     if (command === 'serve' || command === 'audit export') continue
     assert.match(help, /--json/, `${command} offers --json`)
   }
+})
+
+test('a reader that closes the pipe early ends the run quietly (tessera ... | head)', async () => {
+  const cli = fileURLToPath(new URL('../../src/cli/index.js', import.meta.url))
+  const child = spawn(process.execPath, [
+    cli,
+    'token',
+    'decode',
+    'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2ln',
+  ])
+  child.stdout.destroy() // before the child has started, so its write finds no reader
+  let stderr = ''
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const code = await new Promise((resolve) => child.on('close', resolve))
+  assert.equal(stderr, '')
+  assert.equal(code, 0)
 })
