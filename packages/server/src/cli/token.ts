@@ -2,7 +2,7 @@
 // an argument or stdin. `decode` and `inspect` check nothing; `verify` checks the signature and the
 // claims with a key file, a JWKS file or a JWKS URL, and decrypts a JWE with the key file. `encode`
 // (token-encode.ts) makes one.
-import { errors, jwe, jwk, jwt } from '@tessera/jose'
+import { errors, jwe, jwk, jwt, KEY_MANAGEMENT_ALGORITHMS } from '@tessera/jose'
 import { Command } from 'commander'
 import { CliError, EXIT, output, readKeyFile, readToken, run, usageError } from './common.js'
 import { tokenEncodeCommand } from './token-encode.js'
@@ -31,6 +31,8 @@ export interface TokenReport {
   claims?: Record<string, unknown>
   /** A JWE's plaintext when it is not a JSON object (e.g. a nested JWT). */
   plaintext?: string
+  /** `verify` of a nested JWT (a JWE with a signed JWT inside): the inner JWT's header. */
+  inner?: Record<string, unknown>
   /** `inspect` only: times read from iat, nbf and exp. */
   times?: Record<string, string>
   /** `inspect` only: whether exp has passed, at the time of the run. */
@@ -111,63 +113,104 @@ function readPlaintext(report: TokenReport, bytes: Buffer): TokenReport {
   return { ...report, plaintext: text }
 }
 
+// The claim checks of `verify`: --aud, --iss and --leeway as jwt.decode and jwt.decrypt take them.
+function claimOptions(options: TokenOptions) {
+  const leeway = options.leeway === undefined ? undefined : Number(options.leeway)
+  if (leeway !== undefined && !(Number.isInteger(leeway) && leeway >= 0)) {
+    throw usageError('--leeway must be a whole number of seconds')
+  }
+  return {
+    ...(options.aud === undefined ? {} : { audience: list(options.aud) }),
+    ...(options.iss === undefined ? {} : { issuer: list(options.iss) }),
+    ...(leeway === undefined ? {} : { leeway }),
+  }
+}
+
+// A signed JWT: the signature with --key or --jwks and the --alg allow-list, then the claims.
+async function verifyJws(token: string, options: TokenOptions): Promise<TokenReport> {
+  const algorithms = list(options.alg)?.filter((alg) => !KEY_MANAGEMENT.has(alg))
+  if (algorithms === undefined || algorithms.length === 0) {
+    throw usageError("--alg is required to verify (e.g. --alg RS256); never trust the header's alg")
+  }
+  const decodeOptions = { algorithms, ...claimOptions(options) }
+  const header = jwt.getUnverifiedHeader(token)
+  let claims
+  if (options.jwks !== undefined && isUrl(options.jwks)) {
+    claims = await jwt.decodeAsync(token, jwk.createRemoteKeySet(options.jwks), decodeOptions)
+  } else if (options.jwks !== undefined) {
+    const jwks = readKeyFile(options.jwks)
+    if (typeof jwks !== 'object' || !('keys' in jwks)) {
+      throw usageError(`the JWKS file ${options.jwks} is not a JWK Set ({"keys": [...]})`)
+    }
+    claims = jwt.decode(token, jwks, decodeOptions)
+  } else if (options.key !== undefined) {
+    claims = jwt.decode(token, readKeyFile(options.key), decodeOptions)
+  } else {
+    throw usageError('verify needs a key: --key <file> or --jwks <file-or-url>')
+  }
+  return {
+    ok: true,
+    type: 'JWS',
+    verified: true,
+    header,
+    claims: claims as Record<string, unknown>,
+  }
+}
+
+const KEY_MANAGEMENT: ReadonlySet<string> = new Set(KEY_MANAGEMENT_ALGORITHMS)
+
+// A JWE: decrypted with --key (its alg limited by the key-management names in --alg, its enc by
+// --enc). When it is verified, not only decoded, a JWT inside is checked too: the claims of an
+// encrypted JWT as jwt.decrypt checks them, and a signed JWT inside (cty JWT) as verifyJws does,
+// with --jwks and the signature names in --alg.
+async function verifyJwe(
+  token: string,
+  options: TokenOptions,
+  decryptOnly: boolean,
+): Promise<TokenReport> {
+  if (options.key === undefined) {
+    throw usageError("a JWE is decrypted with --key <file> (the recipient's private or secret key)")
+  }
+  const key = readKeyFile(options.key)
+  const algorithms = list(options.alg)?.filter((alg) => KEY_MANAGEMENT.has(alg))
+  const encryptions = list(options.enc)
+  const jweOptions = {
+    ...(algorithms === undefined || algorithms.length === 0 ? {} : { algorithms }),
+    ...(encryptions === undefined ? {} : { encryptions }),
+  }
+  const header = jwe.getUnverifiedHeader(token)
+  const bytes = jwe.decrypt(token, key, jweOptions)
+  const report = readPlaintext({ ok: true, type: 'JWE', verified: !decryptOnly, header }, bytes)
+  if (decryptOnly) return report
+  const cty = typeof header.cty === 'string' ? header.cty.toLowerCase() : undefined
+  if (cty === 'jwt' || cty === 'application/jwt') {
+    if (options.jwks === undefined) {
+      throw usageError(
+        "this JWE holds a signed JWT (cty JWT): give --jwks <file-or-url> with the signer's keys " +
+          'and its algorithm in --alg (e.g. --alg ECDH-ES+A256KW,ES256) to verify it',
+      )
+    }
+    const inner = await verifyJws(bytes.toString('utf8'), { ...options, key: undefined })
+    return { ...report, claims: inner.claims!, inner: inner.header }
+  }
+  if (options.jwks !== undefined) throw usageError('--jwks is for a signed JWT inside a JWE only')
+  if (report.claims !== undefined)
+    jwt.decrypt(token, key, { ...jweOptions, ...claimOptions(options) })
+  return report
+}
+
 async function verify(
   token: string,
   options: TokenOptions,
   decryptOnly: boolean,
 ): Promise<TokenReport> {
-  if (options.key !== undefined && options.jwks !== undefined) {
+  const type = tokenType(token)
+  if (type === 'JWS' && options.key !== undefined && options.jwks !== undefined) {
     throw usageError('give --key or --jwks, not both')
   }
-  const algorithms = list(options.alg)
-  const type = tokenType(token)
   try {
-    if (type === 'JWE') {
-      if (options.key === undefined) {
-        throw usageError(
-          "a JWE is decrypted with --key <file> (the recipient's private or secret key)",
-        )
-      }
-      const header = jwe.getUnverifiedHeader(token)
-      const encryptions = list(options.enc)
-      const bytes = jwe.decrypt(token, readKeyFile(options.key), {
-        ...(algorithms === undefined ? {} : { algorithms }),
-        ...(encryptions === undefined ? {} : { encryptions }),
-      })
-      return readPlaintext({ ok: true, type, verified: true, header }, bytes)
-    }
-    if (decryptOnly) return unverified(token)
-    if (algorithms === undefined || algorithms.length === 0) {
-      throw usageError(
-        "--alg is required to verify (e.g. --alg RS256); never trust the header's alg",
-      )
-    }
-    const leeway = options.leeway === undefined ? undefined : Number(options.leeway)
-    if (leeway !== undefined && !(Number.isInteger(leeway) && leeway >= 0)) {
-      throw usageError('--leeway must be a whole number of seconds')
-    }
-    const decodeOptions = {
-      algorithms,
-      ...(options.aud === undefined ? {} : { audience: list(options.aud) }),
-      ...(options.iss === undefined ? {} : { issuer: list(options.iss) }),
-      ...(leeway === undefined ? {} : { leeway }),
-    }
-    const header = jwt.getUnverifiedHeader(token)
-    let claims
-    if (options.jwks !== undefined && isUrl(options.jwks)) {
-      claims = await jwt.decodeAsync(token, jwk.createRemoteKeySet(options.jwks), decodeOptions)
-    } else if (options.jwks !== undefined) {
-      const jwks = readKeyFile(options.jwks)
-      if (typeof jwks !== 'object' || !('keys' in jwks)) {
-        throw usageError(`the JWKS file ${options.jwks} is not a JWK Set ({"keys": [...]})`)
-      }
-      claims = jwt.decode(token, jwks, decodeOptions)
-    } else if (options.key !== undefined) {
-      claims = jwt.decode(token, readKeyFile(options.key), decodeOptions)
-    } else {
-      throw usageError('verify needs a key: --key <file> or --jwks <file-or-url>')
-    }
-    return { ok: true, type, verified: true, header, claims: claims as Record<string, unknown> }
+    if (type === 'JWE') return await verifyJwe(token, options, decryptOnly)
+    return decryptOnly ? unverified(token) : await verifyJws(token, options)
   } catch (err) {
     throw invalid(err)
   }
@@ -195,6 +238,9 @@ function human(report: TokenReport): string {
     `${report.type}, ${report.verified ? 'verified' : 'NOT verified'}`,
     `header: ${JSON.stringify(report.header, null, 2)}`,
   ]
+  if (report.inner !== undefined) {
+    lines.push(`inner header (signed, verified): ${JSON.stringify(report.inner, null, 2)}`)
+  }
   if (report.claims !== undefined) lines.push(`claims: ${JSON.stringify(report.claims, null, 2)}`)
   if (report.plaintext !== undefined) lines.push(`plaintext: ${report.plaintext}`)
   if (report.times !== undefined) {

@@ -126,23 +126,58 @@ test('an expiry in the past fails verification (exit 1)', async () => {
   assert.match(verified.stderr, /expired/)
 })
 
-test('--encrypt-key makes a JWE (signed inside with --key) that verify decrypts', async () => {
+test('--encrypt-key makes a JWE (signed inside with --key) that decode opens and verify checks', async () => {
   const nested = await cli(
     ['token', 'encode', '--key', esJwk, '--encrypt-key', kekPublic, '--enc', 'A128GCM'],
-    '{"sub":"u4"}',
+    '{"sub":"u4","aud":"api"}',
   )
   assert.equal(nested.code, 0, nested.stderr)
   assert.equal(nested.stdout.trim().split('.').length, 5)
-  const opened = await cli(['token', 'verify', '--key', kekPrivate, '--json'], nested.stdout)
+  const opened = await cli(['token', 'decode', '--key', kekPrivate, '--json'], nested.stdout)
   assert.equal(opened.code, 0, opened.stderr)
   const report = JSON.parse(opened.stdout) as { header: { cty: string }; plaintext: string }
   assert.equal(report.header.cty, 'JWT')
-  assert.equal(jwt.decode(report.plaintext, es.publicKey(), { algorithms: ['ES256'] }).sub, 'u4')
+  assert.equal(
+    jwt.decode(report.plaintext, es.publicKey(), { algorithms: ['ES256'], audience: 'api' }).sub,
+    'u4',
+  )
+
+  // verify decrypts, then verifies the signed JWT inside with --jwks and --alg's signature names.
+  const jwks = file('es-jwks.json', JSON.stringify({ keys: [es.toJWK()] }))
+  const verify = (...args: string[]) =>
+    cli(['token', 'verify', '--key', kekPrivate, ...args, '--json'], nested.stdout)
+  const verified = await verify('--jwks', jwks, '--alg', 'ECDH-ES+A256KW,ES256', '--aud', 'api')
+  assert.equal(verified.code, 0, verified.stderr)
+  const checked = JSON.parse(verified.stdout) as { claims: { sub: string }; inner: { alg: string } }
+  assert.equal(checked.claims.sub, 'u4')
+  assert.equal(checked.inner.alg, 'ES256')
+  const noJwks = await verify('--alg', 'ES256')
+  assert.equal(noJwks.code, 2)
+  assert.match(noJwks.stderr, /holds a signed JWT.*--jwks/)
+  const other = file('other-jwks.json', JSON.stringify({ keys: [jwk.generate('ES256').toJWK()] }))
+  assert.equal((await verify('--jwks', other, '--alg', 'ES256', '--aud', 'api')).code, 1)
+  assert.equal((await verify('--jwks', jwks, '--alg', 'ES256', '--aud', 'web')).code, 1)
+  assert.equal((await verify('--jwks', jwks, '--alg', 'ES384', '--aud', 'api')).code, 1)
 
   const plain = await cli(['token', 'encode', '--encrypt-key', kekPublic], '{"sub":"u5"}')
   assert.equal(plain.code, 0, plain.stderr)
   const decrypted = await cli(['token', 'decode', '--key', kekPrivate, '--json'], plain.stdout)
   assert.equal((JSON.parse(decrypted.stdout) as { claims: { sub: string } }).claims.sub, 'u5')
+})
+
+test('verify checks the claims of an encrypted JWT: expiry, audience, issuer', async () => {
+  const encrypt = (claims: string) =>
+    cli(['token', 'encode', '--encrypt-key', kekPublic, '--iat', '1000', claims])
+  const verify = async (token: string, ...args: string[]) =>
+    cli(['token', 'verify', '--key', kekPrivate, ...args], token)
+  const good = (await encrypt(`{"sub":"u6","aud":"api","iss":"me","exp":${now() + 60}}`)).stdout
+  assert.equal((await verify(good, '--aud', 'api', '--iss', 'me')).code, 0)
+  const expired = await verify((await encrypt('{"sub":"u6","exp":2000}')).stdout)
+  assert.equal(expired.code, 1)
+  assert.match(expired.stderr, /expired/)
+  assert.equal((await verify(good, '--aud', 'web')).code, 1)
+  assert.equal((await verify(good)).code, 1, 'an aud claim needs a matching --aud')
+  assert.equal((await verify(good, '--aud', 'api', '--iss', 'you')).code, 1)
 })
 
 test('bad inputs exit 2 with a message that says what to do', async () => {
