@@ -125,7 +125,13 @@ async function register(
       },
     },
   })
-  const guards = createGuards({ tokens, apiKeys, defaultTenantId, rateLimits: services.rateLimits })
+  const guards = createGuards({
+    tokens,
+    apiKeys,
+    defaultTenantId,
+    rateLimits: services.rateLimits,
+    metrics,
+  })
   const tenantRoutes = (root: boolean): FastifyPluginAsync => {
     return async (scope) => {
       await scope.register(tenantScope, { tenants: services.tenants, defaultTenantId })

@@ -1,6 +1,9 @@
 // What every `tessera` command shares: the exit codes, the error that carries one, reading a token
-// from an argument or stdin, and printing a result for people or (with --json) for scripts.
-import { readFileSync } from 'node:fs'
+// from an argument or stdin and a key from a file, and printing a result for people or (with
+// --json) for scripts.
+import { readFileSync, readSync } from 'node:fs'
+import { isatty } from 'node:tty'
+import type { KeyInput } from '@tessera/jose'
 import type { Command, CommanderError } from 'commander'
 import { ConfigError } from '../config.js'
 
@@ -38,6 +41,40 @@ export function usageError(message: string): CliError {
 }
 
 /**
+ * Reads all of stdin, or returns `undefined` when stdin is a terminal (nothing was piped in).
+ * `process.stdin` is never touched: creating it makes a pipe non-blocking, and a read then fails
+ * with EAGAIN whenever the program writing into the pipe (curl, another tessera) is slower than
+ * this one to start. A pipe made non-blocking elsewhere is waited on.
+ *
+ * @example
+ * ```ts
+ * const text = readStdin() ?? ''
+ * ```
+ */
+export function readStdin(): string | undefined {
+  if (isatty(0)) return undefined
+  const chunks: Buffer[] = []
+  const buffer = Buffer.alloc(64 * 1024)
+  for (;;) {
+    let read: number
+    try {
+      read = readSync(0, buffer, 0, buffer.length, null)
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      if (code === 'EOF') break
+      if (code !== 'EAGAIN') throw err
+      Atomics.wait(PAUSE, 0, 0, 10)
+      continue
+    }
+    if (read === 0) break
+    chunks.push(Buffer.from(buffer.subarray(0, read)))
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+const PAUSE = new Int32Array(new SharedArrayBuffer(4))
+
+/**
  * Reads a token: the argument when given (and not `-`), otherwise stdin. Surrounding whitespace
  * (a trailing newline from `echo`) is dropped, and a `Bearer ` prefix too.
  *
@@ -52,16 +89,46 @@ export function readToken(argument: string | undefined): string {
   if (argument !== undefined && argument !== '-') {
     text = argument
   } else {
-    if (process.stdin.isTTY === true) {
+    const piped = readStdin()
+    if (piped === undefined) {
       throw usageError(
         'no token: give it as an argument, or pipe it in (echo "$TOKEN" | tessera ...)',
       )
     }
-    text = readFileSync(0, 'utf8')
+    text = piped
   }
   const token = text.trim().replace(/^Bearer\s+/i, '')
   if (token === '') throw usageError('the token is empty: give it as an argument or on stdin')
   return token
+}
+
+/**
+ * Reads a key file: a JWK or JWK Set (JSON), PEM text, or else a shared secret (one trailing
+ * newline dropped). Never echoes the content.
+ *
+ * @param file - the path
+ * @example
+ * ```ts
+ * const key = readKeyFile('./public.pem')
+ * ```
+ */
+export function readKeyFile(file: string): KeyInput {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (err) {
+    throw usageError(
+      `cannot read the key file ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+    )
+  }
+  if (text.trimStart().startsWith('{')) {
+    try {
+      return JSON.parse(text) as KeyInput
+    } catch {
+      throw usageError(`the key file ${file} starts like JSON but is not valid JSON`)
+    }
+  }
+  return text.includes('-----BEGIN') ? text : text.replace(/\r?\n$/, '')
 }
 
 /**

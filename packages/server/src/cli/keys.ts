@@ -1,7 +1,9 @@
-// `tessera keys list|rotate|revoke` and `tessera migrate`, on the configured store.
+// `tessera keys list|rotate|revoke` and `tessera migrate`, on the configured store, and `keys
+// generate` (keys-generate.ts), which needs none.
 import { errors } from '@tessera/tokens'
 import { Command } from 'commander'
 import { CliError, EXIT, output, run, usageError } from './common.js'
+import { keysGenerateCommand } from './keys-generate.js'
 import { CLI_ACTOR, DEFAULT_TENANT, findTenant, withStore } from './store.js'
 
 interface StoreOptions {
@@ -22,7 +24,7 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
  */
 export function keysCommand(): Command {
   const keys = new Command('keys').description(
-    "a tenant's signing keys (the store from TESSERA_DATABASE_URL and TESSERA_MASTER_KEY)",
+    "a tenant's signing keys (the store from TESSERA_DATABASE_URL and TESSERA_MASTER_KEY); generate a key",
   )
   const tenantOption = ['--tenant <name>', 'the tenant', DEFAULT_TENANT] as const
   keys
@@ -99,6 +101,7 @@ export function keysCommand(): Command {
         })
       }),
     )
+  keys.addCommand(keysGenerateCommand())
   return keys
 }
 

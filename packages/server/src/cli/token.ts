@@ -1,10 +1,11 @@
 // `tessera token decode|verify|inspect`: read any compact JWT (3 segments) or JWE (5 segments) from
 // an argument or stdin. `decode` and `inspect` check nothing; `verify` checks the signature and the
-// claims with a key file, a JWKS file or a JWKS URL, and decrypts a JWE with the key file.
-import { readFileSync } from 'node:fs'
-import { errors, jwe, jwk, jwt, type KeyInput } from '@tessera/jose'
+// claims with a key file, a JWKS file or a JWKS URL, and decrypts a JWE with the key file. `encode`
+// (token-encode.ts) makes one.
+import { errors, jwe, jwk, jwt, KEY_MANAGEMENT_ALGORITHMS } from '@tessera/jose'
 import { Command } from 'commander'
-import { CliError, EXIT, output, readToken, run, usageError } from './common.js'
+import { CliError, EXIT, output, readKeyFile, readToken, run, usageError } from './common.js'
+import { tokenEncodeCommand } from './token-encode.js'
 
 /** Options shared by the token commands. */
 export interface TokenOptions {
@@ -30,6 +31,8 @@ export interface TokenReport {
   claims?: Record<string, unknown>
   /** A JWE's plaintext when it is not a JSON object (e.g. a nested JWT). */
   plaintext?: string
+  /** `verify` of a nested JWT (a JWE with a signed JWT inside): the inner JWT's header. */
+  inner?: Record<string, unknown>
   /** `inspect` only: times read from iat, nbf and exp. */
   times?: Record<string, string>
   /** `inspect` only: whether exp has passed, at the time of the run. */
@@ -54,35 +57,6 @@ export function tokenType(token: string): 'JWS' | 'JWE' {
     'ERR_TOKEN_MALFORMED',
     `this is not a compact JWT or JWE: it has ${segments} segment(s), a JWT has 3 and a JWE 5`,
   )
-}
-
-/**
- * Reads a key file: a JWK or JWK Set (JSON), PEM text, or else a shared secret (one trailing
- * newline dropped). Never echoes the content.
- *
- * @param file - the path
- * @example
- * ```ts
- * const key = readKeyFile('./public.pem')
- * ```
- */
-export function readKeyFile(file: string): KeyInput {
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (err) {
-    throw usageError(
-      `cannot read the key file ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
-    )
-  }
-  if (text.trimStart().startsWith('{')) {
-    try {
-      return JSON.parse(text) as KeyInput
-    } catch {
-      throw usageError(`the key file ${file} starts like JSON but is not valid JSON`)
-    }
-  }
-  return text.includes('-----BEGIN') ? text : text.replace(/\r?\n$/, '')
 }
 
 const isUrl = (text: string) => /^https?:\/\//i.test(text)
@@ -139,63 +113,104 @@ function readPlaintext(report: TokenReport, bytes: Buffer): TokenReport {
   return { ...report, plaintext: text }
 }
 
+// The claim checks of `verify`: --aud, --iss and --leeway as jwt.decode and jwt.decrypt take them.
+function claimOptions(options: TokenOptions) {
+  const leeway = options.leeway === undefined ? undefined : Number(options.leeway)
+  if (leeway !== undefined && !(Number.isInteger(leeway) && leeway >= 0)) {
+    throw usageError('--leeway must be a whole number of seconds')
+  }
+  return {
+    ...(options.aud === undefined ? {} : { audience: list(options.aud) }),
+    ...(options.iss === undefined ? {} : { issuer: list(options.iss) }),
+    ...(leeway === undefined ? {} : { leeway }),
+  }
+}
+
+// A signed JWT: the signature with --key or --jwks and the --alg allow-list, then the claims.
+async function verifyJws(token: string, options: TokenOptions): Promise<TokenReport> {
+  const algorithms = list(options.alg)?.filter((alg) => !KEY_MANAGEMENT.has(alg))
+  if (algorithms === undefined || algorithms.length === 0) {
+    throw usageError("--alg is required to verify (e.g. --alg RS256); never trust the header's alg")
+  }
+  const decodeOptions = { algorithms, ...claimOptions(options) }
+  const header = jwt.getUnverifiedHeader(token)
+  let claims
+  if (options.jwks !== undefined && isUrl(options.jwks)) {
+    claims = await jwt.decodeAsync(token, jwk.createRemoteKeySet(options.jwks), decodeOptions)
+  } else if (options.jwks !== undefined) {
+    const jwks = readKeyFile(options.jwks)
+    if (typeof jwks !== 'object' || !('keys' in jwks)) {
+      throw usageError(`the JWKS file ${options.jwks} is not a JWK Set ({"keys": [...]})`)
+    }
+    claims = jwt.decode(token, jwks, decodeOptions)
+  } else if (options.key !== undefined) {
+    claims = jwt.decode(token, readKeyFile(options.key), decodeOptions)
+  } else {
+    throw usageError('verify needs a key: --key <file> or --jwks <file-or-url>')
+  }
+  return {
+    ok: true,
+    type: 'JWS',
+    verified: true,
+    header,
+    claims: claims as Record<string, unknown>,
+  }
+}
+
+const KEY_MANAGEMENT: ReadonlySet<string> = new Set(KEY_MANAGEMENT_ALGORITHMS)
+
+// A JWE: decrypted with --key (its alg limited by the key-management names in --alg, its enc by
+// --enc). When it is verified, not only decoded, a JWT inside is checked too: the claims of an
+// encrypted JWT as jwt.decrypt checks them, and a signed JWT inside (cty JWT) as verifyJws does,
+// with --jwks and the signature names in --alg.
+async function verifyJwe(
+  token: string,
+  options: TokenOptions,
+  decryptOnly: boolean,
+): Promise<TokenReport> {
+  if (options.key === undefined) {
+    throw usageError("a JWE is decrypted with --key <file> (the recipient's private or secret key)")
+  }
+  const key = readKeyFile(options.key)
+  const algorithms = list(options.alg)?.filter((alg) => KEY_MANAGEMENT.has(alg))
+  const encryptions = list(options.enc)
+  const jweOptions = {
+    ...(algorithms === undefined || algorithms.length === 0 ? {} : { algorithms }),
+    ...(encryptions === undefined ? {} : { encryptions }),
+  }
+  const header = jwe.getUnverifiedHeader(token)
+  const bytes = jwe.decrypt(token, key, jweOptions)
+  const report = readPlaintext({ ok: true, type: 'JWE', verified: !decryptOnly, header }, bytes)
+  if (decryptOnly) return report
+  const cty = typeof header.cty === 'string' ? header.cty.toLowerCase() : undefined
+  if (cty === 'jwt' || cty === 'application/jwt') {
+    if (options.jwks === undefined) {
+      throw usageError(
+        "this JWE holds a signed JWT (cty JWT): give --jwks <file-or-url> with the signer's keys " +
+          'and its algorithm in --alg (e.g. --alg ECDH-ES+A256KW,ES256) to verify it',
+      )
+    }
+    const inner = await verifyJws(bytes.toString('utf8'), { ...options, key: undefined })
+    return { ...report, claims: inner.claims!, inner: inner.header }
+  }
+  if (options.jwks !== undefined) throw usageError('--jwks is for a signed JWT inside a JWE only')
+  if (report.claims !== undefined)
+    jwt.decrypt(token, key, { ...jweOptions, ...claimOptions(options) })
+  return report
+}
+
 async function verify(
   token: string,
   options: TokenOptions,
   decryptOnly: boolean,
 ): Promise<TokenReport> {
-  if (options.key !== undefined && options.jwks !== undefined) {
+  const type = tokenType(token)
+  if (type === 'JWS' && options.key !== undefined && options.jwks !== undefined) {
     throw usageError('give --key or --jwks, not both')
   }
-  const algorithms = list(options.alg)
-  const type = tokenType(token)
   try {
-    if (type === 'JWE') {
-      if (options.key === undefined) {
-        throw usageError(
-          "a JWE is decrypted with --key <file> (the recipient's private or secret key)",
-        )
-      }
-      const header = jwe.getUnverifiedHeader(token)
-      const encryptions = list(options.enc)
-      const bytes = jwe.decrypt(token, readKeyFile(options.key), {
-        ...(algorithms === undefined ? {} : { algorithms }),
-        ...(encryptions === undefined ? {} : { encryptions }),
-      })
-      return readPlaintext({ ok: true, type, verified: true, header }, bytes)
-    }
-    if (decryptOnly) return unverified(token)
-    if (algorithms === undefined || algorithms.length === 0) {
-      throw usageError(
-        "--alg is required to verify (e.g. --alg RS256); never trust the header's alg",
-      )
-    }
-    const leeway = options.leeway === undefined ? undefined : Number(options.leeway)
-    if (leeway !== undefined && !(Number.isInteger(leeway) && leeway >= 0)) {
-      throw usageError('--leeway must be a whole number of seconds')
-    }
-    const decodeOptions = {
-      algorithms,
-      ...(options.aud === undefined ? {} : { audience: list(options.aud) }),
-      ...(options.iss === undefined ? {} : { issuer: list(options.iss) }),
-      ...(leeway === undefined ? {} : { leeway }),
-    }
-    const header = jwt.getUnverifiedHeader(token)
-    let claims
-    if (options.jwks !== undefined && isUrl(options.jwks)) {
-      claims = await jwt.decodeAsync(token, jwk.createRemoteKeySet(options.jwks), decodeOptions)
-    } else if (options.jwks !== undefined) {
-      const jwks = readKeyFile(options.jwks)
-      if (typeof jwks !== 'object' || !('keys' in jwks)) {
-        throw usageError(`the JWKS file ${options.jwks} is not a JWK Set ({"keys": [...]})`)
-      }
-      claims = jwt.decode(token, jwks, decodeOptions)
-    } else if (options.key !== undefined) {
-      claims = jwt.decode(token, readKeyFile(options.key), decodeOptions)
-    } else {
-      throw usageError('verify needs a key: --key <file> or --jwks <file-or-url>')
-    }
-    return { ok: true, type, verified: true, header, claims: claims as Record<string, unknown> }
+    if (type === 'JWE') return await verifyJwe(token, options, decryptOnly)
+    return decryptOnly ? unverified(token) : await verifyJws(token, options)
   } catch (err) {
     throw invalid(err)
   }
@@ -223,6 +238,9 @@ function human(report: TokenReport): string {
     `${report.type}, ${report.verified ? 'verified' : 'NOT verified'}`,
     `header: ${JSON.stringify(report.header, null, 2)}`,
   ]
+  if (report.inner !== undefined) {
+    lines.push(`inner header (signed, verified): ${JSON.stringify(report.inner, null, 2)}`)
+  }
   if (report.claims !== undefined) lines.push(`claims: ${JSON.stringify(report.claims, null, 2)}`)
   if (report.plaintext !== undefined) lines.push(`plaintext: ${report.plaintext}`)
   if (report.times !== undefined) {
@@ -234,6 +252,10 @@ function human(report: TokenReport): string {
   }
   return `${lines.join('\n')}\n`
 }
+
+// Repeatable options take one value each (or a comma-separated list), never several values after
+// one flag: `--aud api "$TOKEN"` must leave the token as the argument.
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value]
 
 const KEY_HELP = 'key file: PEM, JWK or JWK Set JSON, or a shared secret'
 
@@ -247,8 +269,9 @@ const KEY_HELP = 'key file: PEM, JWK or JWK Set JSON, or a shared secret'
  */
 export function tokenCommand(): Command {
   const token = new Command('token').description(
-    'decode, inspect and verify JWTs (3 segments) and JWEs (5 segments)',
+    'encode, decode, inspect and verify JWTs (3 segments) and JWEs (5 segments)',
   )
+  token.addCommand(tokenEncodeCommand())
   token
     .command('decode')
     .description('print the header and claims WITHOUT checking the signature (a JWE needs --key)')
@@ -289,12 +312,13 @@ export function tokenCommand(): Command {
     .option('--key <file>', KEY_HELP)
     .option('--jwks <file-or-url>', 'a JWK Set file, or its https URL (http only on loopback)')
     .option(
-      '--alg <algs...>',
-      'accepted algorithms, e.g. RS256 (required for a JWT; for a JWE: alg)',
+      '--alg <algs>',
+      'accepted algorithms, e.g. RS256 (required for a JWT; for a JWE: alg); repeat or ES256,RS256',
+      collect,
     )
-    .option('--enc <encs...>', 'JWE only: accepted content encryptions, e.g. A256GCM')
-    .option('--aud <audiences...>', 'required audience (any of them)')
-    .option('--iss <issuers...>', 'required issuer (any of them)')
+    .option('--enc <encs>', 'JWE only: accepted content encryptions, e.g. A256GCM', collect)
+    .option('--aud <audience>', 'required audience (any of them; repeat for several)', collect)
+    .option('--iss <issuer>', 'required issuer (any of them; repeat for several)', collect)
     .option('--leeway <seconds>', 'clock skew tolerated on exp and nbf')
     .option('--json', 'one JSON object on stdout')
     .action((arg: string | undefined, options: TokenOptions) =>

@@ -1,12 +1,11 @@
 // `tessera users add|list|disable|unlock` and `tessera tenants add|list`, on the configured store.
 import { randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { errors, type User } from '@tessera/tokens'
 import { Command } from 'commander'
 import { tenantSettings } from '../bootstrap.js'
 import type { Services } from '../services.js'
 import { userView } from '../views.js'
-import { CliError, EXIT, output, run, usageError } from './common.js'
+import { CliError, EXIT, output, readStdin, run, usageError } from './common.js'
 import { CLI_ACTOR, DEFAULT_TENANT, findTenant, withStore } from './store.js'
 
 interface UserOptions {
@@ -42,10 +41,11 @@ function invalidInput(err: unknown): unknown {
 }
 
 function readPassword(): string {
-  if (process.stdin.isTTY === true) {
+  const piped = readStdin()
+  if (piped === undefined) {
     throw usageError('--password-stdin reads the password from a pipe: printf %s "$PW" | ...')
   }
-  const password = readFileSync(0, 'utf8').replace(/\r?\n$/, '')
+  const password = piped.replace(/\r?\n$/, '')
   if (password === '') throw usageError('--password-stdin read an empty password')
   return password
 }

@@ -9,6 +9,7 @@ import {
   type ApiKey,
   type ApiKeys,
   type RateLimits,
+  type TokenMetrics,
   type TokenService,
 } from '@tessera/tokens'
 import type { FastifyRequest } from 'fastify'
@@ -52,19 +53,21 @@ export interface GuardOptions {
   apiKeys: ApiKeys
   defaultTenantId: string
   rateLimits: RateLimits | undefined
+  /** Counts admin calls refused by the `adminApi` limit, as the library counts its own. */
+  metrics?: TokenMetrics
 }
 
 /**
  * Builds the guards.
  *
- * @param options - the token service, API keys, the default tenant and the rate limits
+ * @param options - the token service, API keys, the default tenant, the rate limits and metrics
  * @example
  * ```ts
  * app.get('/auth/me', { preHandler: guards.user }, handler)
  * ```
  */
 export function createGuards(options: GuardOptions): Guards {
-  const { tokens, apiKeys, defaultTenantId, rateLimits } = options
+  const { tokens, apiKeys, defaultTenantId, rateLimits, metrics } = options
   const bearer = (request: FastifyRequest): string => {
     const presented = credentials(request)
     if (presented?.scheme !== 'bearer') {
@@ -109,10 +112,17 @@ export function createGuards(options: GuardOptions): Guards {
       const principal =
         'id' in value ? keyPrincipal(tenantId, value) : userPrincipal(tenantId, value)
       if (!principal.admin) throw new ForbiddenError('this needs the admin role or scope')
-      await rateLimits?.consume('adminApi', tenantId, principal.actor, {
-        ip: request.ip,
-        userAgent: request.headers['user-agent'] ?? null,
-      })
+      try {
+        await rateLimits?.consume('adminApi', tenantId, principal.actor, {
+          ip: request.ip,
+          userAgent: request.headers['user-agent'] ?? null,
+        })
+      } catch (err) {
+        if (err instanceof errors.RateLimitedError) {
+          metrics?.increment('rate_limited', { profile: 'adminApi' })
+        }
+        throw err
+      }
       request.principal = principal
     },
     async client(request) {

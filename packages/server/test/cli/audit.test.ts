@@ -56,6 +56,36 @@ test('audit query filters and pages; export writes NDJSON', async () => {
   assert.equal(none.stdout, '')
 })
 
+test('audit query and export apply --actor, --user, --session, --jti, --ip, --from and --to', async () => {
+  type Row = Event & { id: string; time: number; userId: string | null }
+  const query = async (...args: string[]) => {
+    const result = await cli(['audit', 'query', '--limit', '1000', ...args, '--json'])
+    assert.equal(result.code, 0, result.stderr)
+    return (JSON.parse(result.stdout) as { events: Row[] }).events
+  }
+  const all = await query()
+  assert.ok(all.length >= 3)
+  const ids = (events: Row[]) => events.map((e) => e.id)
+  const userId = all.find((e) => e.userId !== null)!.userId!
+  const cases: [string, string, (e: Row) => boolean][] = [
+    ['--actor', 'cli', (e) => e.actor === 'cli'],
+    ['--user', userId, (e) => e.userId === userId],
+  ]
+  for (const [option, value, matches] of cases) {
+    const expected = all.filter(matches)
+    assert.ok(expected.length > 0 && expected.length < all.length, option)
+    assert.deepEqual(ids(await query(option, value)), ids(expected), option)
+    const exported = await cli(['audit', 'export', option, value])
+    assert.equal(exported.stdout.trimEnd().split('\n').length, expected.length, `export ${option}`)
+  }
+  for (const option of ['--actor', '--user', '--session', '--jti', '--ip']) {
+    assert.deepEqual(await query(option, 'nothing-has-this'), [], option)
+  }
+  const oldest = new Date(all[all.length - 1]!.time).toISOString()
+  assert.deepEqual(await query('--to', oldest), [], '--to is exclusive')
+  assert.equal((await query('--from', oldest)).length, all.length, '--from is inclusive')
+})
+
 test('audit bad filters are usage errors (2)', async () => {
   const type = await cli(['audit', 'query', '--type', 'nonsense'])
   assert.equal(type.code, 2)

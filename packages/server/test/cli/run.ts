@@ -13,11 +13,15 @@ export interface Run {
   stderr: string
 }
 
-/** Runs `tessera <args>` with only `env` (and PATH) in its environment, feeding it `stdin`. */
+/**
+ * Runs `tessera <args>` with only `env` (and PATH) in its environment, feeding it `stdin` (after
+ * `stdinDelayMs`, as a slow program at the other end of a pipe would).
+ */
 export function runCli(
   args: readonly string[],
   env: Record<string, string>,
   stdin = '',
+  stdinDelayMs = 0,
 ): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], {
@@ -28,7 +32,8 @@ export function runCli(
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
     child.on('close', (code) => resolve({ code, stdout, stderr }))
-    child.stdin.end(stdin)
+    if (stdinDelayMs === 0) child.stdin.end(stdin)
+    else setTimeout(() => child.stdin.end(stdin), stdinDelayMs)
   })
 }
 

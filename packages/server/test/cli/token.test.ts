@@ -52,6 +52,12 @@ test('decode prints the header and claims of a JWT from an argument or stdin', a
   assert.match(fromStdin.stdout, /"sub": "u1"/)
 })
 
+test('a token from a slow pipe is waited for (curl ... | tessera token decode)', async () => {
+  const slow = await runCli(['token', 'decode', '--json'], {}, `${token}\n`, 700)
+  assert.equal(slow.code, 0, slow.stderr)
+  assert.deepEqual((JSON.parse(slow.stdout) as { claims: unknown }).claims, claims)
+})
+
 test('decode shows a JWE header, and its claims with --key', async () => {
   const header = await cli(['token', 'decode', '--json'], encrypted)
   assert.equal(header.code, 0)
@@ -91,6 +97,36 @@ test('verify accepts a good token with a PEM, a JWK, a JWKS file and a secret', 
     assert.equal(report.verified, true)
     assert.deepEqual(report.claims, claims)
   }
+  const last = await cli([
+    'token',
+    'verify',
+    '--key',
+    pem,
+    '--alg',
+    'RS256,ES256',
+    '--aud',
+    'api',
+    token,
+  ])
+  assert.equal(last.code, 0, `the token after a repeatable option is the argument: ${last.stderr}`)
+  const repeated = await cli(
+    [
+      'token',
+      'verify',
+      '--key',
+      pem,
+      '--alg',
+      'RS256',
+      '--alg',
+      'ES256',
+      '--aud',
+      'x',
+      '--aud',
+      'api',
+    ],
+    token,
+  )
+  assert.equal(repeated.code, 0, repeated.stderr)
   const hmac = await cli(['token', 'verify', '--alg', 'HS256', '--key', secretFile, hs])
   assert.equal(hmac.code, 0, hmac.stderr)
   assert.match(hmac.stdout, /JWS, verified/)

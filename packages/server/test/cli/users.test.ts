@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
+import Database from 'better-sqlite3'
 import { runCli, storeEnv } from './run.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-cli-users-'))
@@ -54,6 +55,41 @@ test('users disable, enable and unlock', async () => {
   assert.match(enabled.stdout, /bob\s+-\s+enabled/)
   const unlocked = await cli(['users', 'unlock', 'bob'])
   assert.equal(unlocked.code, 0, unlocked.stderr)
+})
+
+test('users unlock lifts a lockout and clears the failure count, audited as the cli', async () => {
+  // A lockout as five failed logins leave it (the command line has no login to fail).
+  const db = new Database(env.TESSERA_DATABASE_URL!)
+  const until = Date.now() + 30 * 60_000
+  db.prepare("UPDATE users SET failed_attempts = 5, locked_until = ? WHERE username = 'bob'").run(
+    until,
+  )
+  db.close()
+  type Locked = UserView & { locked_until: string | null; failed_attempts: number }
+  const bob = async () => {
+    const list = await cli(['users', 'list', '--json'])
+    return (JSON.parse(list.stdout) as { users: Locked[] }).users.find((u) => u.username === 'bob')!
+  }
+  assert.equal((await bob()).locked_until, new Date(until).toISOString())
+  assert.match((await cli(['users', 'list'])).stdout, /bob.*locked until/)
+  const unlocks = async () => {
+    const audit = await cli([
+      'audit',
+      'query',
+      '--type',
+      'account.unlocked',
+      '--actor',
+      'cli',
+      '--json',
+    ])
+    return (JSON.parse(audit.stdout) as { events: unknown[] }).events.length
+  }
+  const earlier = await unlocks()
+  const unlocked = await cli(['users', 'unlock', 'bob', '--json'])
+  assert.equal(unlocked.code, 0, unlocked.stderr)
+  assert.equal((await bob()).locked_until, null)
+  assert.equal((await bob()).failed_attempts, 0)
+  assert.equal(await unlocks(), earlier + 1)
 })
 
 test('users error paths', async () => {

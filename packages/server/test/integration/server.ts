@@ -16,13 +16,15 @@ export interface Reply {
 /** A listening test server and a client for it. */
 export interface LiveServer extends TestApp {
   url: string
-  /** A JSON request (or form-encoded when `form` is given). */
+  /** A JSON request (or form-encoded when `form` is given, or `raw`). */
   call(
     method: string,
     path: string,
     options?: {
       json?: unknown
       form?: Record<string, string>
+      /** A body sent as it is (with a content-type header of the caller's). */
+      raw?: string
       token?: string
       headers?: Record<string, string>
     },
@@ -51,6 +53,8 @@ export async function liveServer(
     if (options.json !== undefined) {
       headers['content-type'] = 'application/json'
       body = JSON.stringify(options.json)
+    } else if (options.raw !== undefined) {
+      body = options.raw
     } else if (options.form !== undefined) {
       headers['content-type'] = 'application/x-www-form-urlencoded'
       body = new URLSearchParams(options.form).toString()

@@ -38,3 +38,86 @@ test('audit query filters by type and severity; export is NDJSON; the chain veri
   assertError(await get('/admin/audit?type=not.a.type'), 400, 'ERR_INVALID_INPUT')
   assertError(await get('/admin/audit?from=yesterday'), 400, 'ERR_INVALID_INPUT')
 })
+
+test('audit query and export apply every filter: actor, user, session, jti, ip, from and to', async (t) => {
+  const { app, clock } = await testApp(t)
+  const admin = await login(app, 'admin', ADMIN_PASSWORD)
+  const start = new Date(clock.now).toISOString()
+  clock.advance(60_000)
+  const later = new Date(clock.now).toISOString()
+  // Events with every field: a login from another address, its access token revoked (jti), its
+  // session ended.
+  const other = (
+    await app.inject({
+      method: 'POST',
+      url: '/auth/login',
+      payload: { username: 'admin', password: ADMIN_PASSWORD },
+      remoteAddress: '192.0.2.7',
+    })
+  ).json()
+  const revoked = await app.inject({
+    method: 'POST',
+    url: '/auth/revoke',
+    payload: { token: other.access_token },
+  })
+  assert.equal(revoked.statusCode, 200, revoked.body)
+  const ended = await app.inject({
+    method: 'POST',
+    url: '/auth/logout',
+    payload: { refresh_token: other.refresh_token },
+  })
+  assert.equal(ended.statusCode < 300, true, ended.body)
+  const get = (url: string) => app.inject({ url, headers: bearer(admin.access_token) })
+  type Event = Record<string, string | null>
+  const all: Event[] = (await get('/admin/audit?limit=1000')).json().events
+  const fields = ['actor', 'user_id', 'session_id', 'jti', 'ip'] as const
+  for (const field of fields) {
+    const values = new Set(all.map((e) => e[field]).filter((v): v is string => v !== null))
+    assert.ok(values.size > 0, `some event has a ${field}`)
+    for (const value of values) {
+      const query = `${field}=${encodeURIComponent(value)}`
+      const expected = all.filter((e) => e[field] === value).map((e) => e.id)
+      const events: Event[] = (await get(`/admin/audit?${query}&limit=1000`)).json().events
+      assert.deepEqual(
+        events.map((e) => e.id),
+        expected,
+        query,
+      )
+      const exported = (await get(`/admin/audit/export?${query}`)).body.trim().split('\n')
+      assert.equal(exported.length, expected.length, `export ${query}`)
+    }
+    const none = (await get(`/admin/audit?${field}=nothing-has-this`)).json().events
+    assert.deepEqual(none, [], `${field} with no match`)
+  }
+  const count = async (query: string) => (await get(`/admin/audit?${query}`)).json().events.length
+  const early = all.filter((e) => e.time === start).length
+  assert.ok(early > 0 && early < all.length)
+  assert.equal(await count(`to=${start}`), 0, 'to is exclusive')
+  assert.equal(await count(`to=${later}`), early)
+  assert.equal(await count(`from=${later}`), all.length - early, 'from is inclusive')
+  assert.equal(await count(`from=${start}&to=${later}`), early)
+})
+
+test('audit events record the client IP (X-Forwarded-For from trusted proxies only) and user agent', async (t) => {
+  const ipOf = async (env: Record<string, string>) => {
+    const { app } = await testApp(t, env)
+    const res = await app.inject({
+      method: 'POST',
+      url: '/auth/login',
+      headers: { 'x-forwarded-for': '203.0.113.9', 'user-agent': 'audit-agent/1.0' },
+      payload: { username: 'admin', password: ADMIN_PASSWORD },
+    })
+    const events = (
+      await app.inject({
+        url: '/admin/audit?type=login.succeeded',
+        headers: bearer(res.json().access_token),
+      })
+    ).json().events
+    assert.equal(events.length, 1)
+    assert.equal(events[0].user_agent, 'audit-agent/1.0')
+    return events[0].ip
+  }
+  assert.equal(await ipOf({}), '127.0.0.1')
+  assert.equal(await ipOf({ TESSERA_TRUSTED_PROXIES: 'loopback' }), '203.0.113.9')
+  assert.equal(await ipOf({ TESSERA_TRUSTED_PROXIES: '10.0.0.0/8' }), '127.0.0.1')
+})
