@@ -20,7 +20,8 @@
 //  - sign: JSON.stringify of the same claims object, base64url of it, node:crypto sign (createHmac
 //    for HS256) of the signing input with a prepared KeyObject, base64url of the signature, and the
 //    concatenation; the header segment is precomputed. No clock read, no claim defaults or checks.
-//  - verify: split at the dots, node:crypto verify (for HS256: createHmac digest + timingSafeEqual,
+//  - verify: split at the dots, node:crypto verify (for HS256: createHmac digest, read as latin1
+//    text and turned into bytes, which is cheaper on Node 20 than a Buffer digest, + timingSafeEqual
 //    after a length check) of the signing input against the base64url-decoded signature, then
 //    base64url-decode and JSON.parse the payload. No header parsing, no alg allow-list, no strict
 //    base64url, no claim checks: everything a library must add is counted against the library.
@@ -184,7 +185,12 @@ function floorVerifier(alg: Alg, key: KeyObject): (token: string) => unknown {
     return (token) => {
       const first = token.indexOf('.')
       const last = token.lastIndexOf('.')
-      const mac = createHmac('sha256', key).update(token.slice(0, last), 'latin1').digest()
+      // The MAC as 'binary' (latin1) text, then bytes: on Node 20 a digest straight into a Buffer
+      // costs ~0.5 us more, and the floor is the least work, so it takes the cheaper way too.
+      const mac = Buffer.from(
+        createHmac('sha256', key).update(token.slice(0, last), 'latin1').digest('binary'),
+        'latin1',
+      )
       const signature = Buffer.from(token.slice(last + 1), 'base64url')
       if (signature.length !== mac.length || !timingSafeEqual(signature, mac)) fail()
       return payloadOf(token, first, last)
