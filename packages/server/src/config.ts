@@ -98,6 +98,10 @@ export interface RedisConfig {
   readonly resyncMs: number
 }
 
+/** How to make a master key (32 random bytes, base64url), for the messages that ask for one. */
+const MASTER_KEY_HINT =
+  "make one with `node -p \"require('node:crypto').randomBytes(32).toString('base64url')\"`"
+
 /** One variable and what is wrong with it. */
 export interface ConfigIssue {
   variable: string
@@ -155,8 +159,7 @@ export function loadConfig(
   if (production && (env.TESSERA_MASTER_KEY ?? '').trim() === '') {
     issues.push({
       variable: 'TESSERA_MASTER_KEY',
-      message:
-        'is required in production (NODE_ENV=production); make one with `tessera keys generate`',
+      message: `is required in production (NODE_ENV=production); ${MASTER_KEY_HINT}`,
     })
   }
   const database = read<DatabaseConfig>(
@@ -168,8 +171,7 @@ export function loadConfig(
   if (database.kind === 'postgres' && !production && (env.TESSERA_MASTER_KEY ?? '').trim() === '') {
     issues.push({
       variable: 'TESSERA_MASTER_KEY',
-      message:
-        'is required with PostgreSQL (every instance needs the same one); make one with `tessera keys generate`',
+      message: `is required with PostgreSQL (every instance needs the same one); ${MASTER_KEY_HINT}`,
     })
   }
   const redisUrl = read<string | undefined>('TESSERA_REDIS_URL', undefined, parseRedisUrl)
