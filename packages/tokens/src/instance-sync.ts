@@ -83,7 +83,10 @@ export class InstanceSync {
     return this.#current
   }
 
-  /** Subscribes, then reloads; resolves once current (or rejects if the first subscribe fails). */
+  /**
+   * Subscribes, then reloads; resolves once current, or not current when Redis cannot be reached
+   * yet (it becomes current by itself once Redis can be reached and the reload is done).
+   */
   async start(): Promise<void> {
     await this.#signals.start({
       changes: (changes) => this.#apply(changes),

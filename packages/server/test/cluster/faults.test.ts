@@ -76,6 +76,17 @@ test(
     assert.equal((await validate(a, tokens.access_token)).status, 401)
     assert.equal((await validate(open, tokens.access_token)).status, 401)
     assert.equal((await validate(b, later.access_token)).status, 200)
+
+    // An instance that starts while Redis is down starts unready, and gets ready once it is back.
+    await redis.stop()
+    const late = await startInstance(t, env, { waitReady: false })
+    const unready = await late.call('GET', '/ready')
+    assert.equal(unready.status, 503)
+    assert.equal((unready.body.checks as Record<string, string>).sync, 'failing')
+    assertUnavailable(await validate(late, later.access_token))
+    await redis.start()
+    await eventually(async () => (await late.call('GET', '/ready')).status === 200, 10_000)
+    assert.equal((await validate(late, later.access_token)).status, 200)
   },
 )
 

@@ -77,9 +77,9 @@ export class RedisSignals {
   }
 
   /**
-   * Subscribes and starts the heartbeat. Resolves once subscribed the first time (after
-   * `subscribed` was called); rejects if the first subscription fails. On a reconnect ioredis
-   * subscribes again, and `subscribed` is called again.
+   * Subscribes and starts the heartbeat. Resolves once subscribed (after `subscribed` was
+   * called), or once the first attempt has failed: then `subscribed` comes when Redis can be
+   * reached. After every reconnect it subscribes again, and `subscribed` is called again.
    */
   async start(handlers: SignalHandlers): Promise<void> {
     this.#handlers = handlers
@@ -90,8 +90,11 @@ export class RedisSignals {
     this.#subscriber.on('ready', () => void this.#subscribe().catch(() => {}))
     this.#timer = setInterval(() => this.#beat(), this.#heartbeatMs)
     this.#timer.unref()
-    // Queued by ioredis until the connection is up; rejects if it cannot be made.
-    await this.#subscribe()
+    try {
+      await this.#subscribe()
+    } catch {
+      // Redis is unreachable: not live. The 'ready' listener subscribes once it can be reached.
+    }
   }
 
   /** Publishes changes to every instance (this one included). Never throws. */
