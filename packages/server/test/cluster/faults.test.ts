@@ -99,6 +99,7 @@ test(
       ...deploymentEnv(postgres.url),
       TESSERA_REUSE_GRACE: '60s',
       TESSERA_DATABASE_POOL_TIMEOUT: '500ms',
+      TESSERA_RATE_LIMIT_LOGIN_PER_ACCOUNT: '100000/1m',
     }
     const a = await startInstance(t, env)
     const b = await startInstance(t, env)
@@ -124,6 +125,18 @@ test(
       }
       return token
     })
+    // And logins, on both instances, all along.
+    const logins = (async () => {
+      for (let n = 0; running; n++) {
+        const reply = await (n % 2 === 0 ? a : b).call('POST', '/auth/login', {
+          json: { username: 'ada', password: PASSWORD },
+        })
+        statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1)
+        if (reply.status === 503) assertUnavailable(reply)
+        else if (reply.status !== 200) unexpected.push(reply)
+        if (reply.status !== 200) await sleep(20)
+      }
+    })()
     await sleep(500)
     await postgres.stop()
     await sleep(1500)
@@ -133,6 +146,7 @@ test(
     await eventually(() => (statuses.get(200) ?? 0) > resumedAt + 20, 20_000)
     running = false
     const last = await Promise.all(workers)
+    await logins
     assert.deepEqual(unexpected, [])
     assert.ok((statuses.get(503) ?? 0) > 0, `the outage was seen: ${JSON.stringify([...statuses])}`)
     // Every chain goes on from the last successor it was given.
@@ -154,6 +168,16 @@ test(
       `select count(*) as n from audit_events where type = 'token.refreshed' and details not like '%"retry":true%'`,
     )
     assert.equal(rotations, consumed)
+    // Each session a login opened has its token.issued event, and each such event its session.
+    const sessionsWithoutEvent = await count(
+      `select count(*) as n from sessions s where not exists (select 1 from audit_events e
+         where e.type = 'token.issued' and e.session_id = s.id)`,
+    )
+    const eventsWithoutSession = await count(
+      `select count(*) as n from audit_events e where e.type = 'token.issued'
+         and not exists (select 1 from sessions s where s.id = e.session_id)`,
+    )
+    assert.deepEqual([sessionsWithoutEvent, eventsWithoutSession], [0, 0])
     const orphans = await count(
       `select count(*) as n from refresh_tokens r where r.successor_hash is not null
          and not exists (select 1 from refresh_tokens s where s.hash = r.successor_hash)`,
