@@ -27,7 +27,7 @@ export interface EncodeOptions {
   typ?: string
   iss?: string
   sub?: string
-  aud: string[]
+  aud?: string[]
   exp?: string
   /** A time, or false for --no-iat. */
   iat?: string | false
@@ -97,7 +97,7 @@ function parseTime(text: string, option: string): number {
  * @param now - the time, seconds since 1970
  * @example
  * ```ts
- * buildClaims({}, { aud: [], sub: 'u1', exp: '15m' }, 1_700_000_000)
+ * buildClaims({}, { sub: 'u1', exp: '15m' }, 1_700_000_000)
  * ```
  */
 export function buildClaims(
@@ -108,7 +108,8 @@ export function buildClaims(
   const claims = { ...base }
   if (options.iss !== undefined) claims.iss = options.iss
   if (options.sub !== undefined) claims.sub = options.sub
-  if (options.aud.length > 0) claims.aud = options.aud.length === 1 ? options.aud[0] : options.aud
+  const aud = options.aud ?? []
+  if (aud.length > 0) claims.aud = aud.length === 1 ? aud[0] : aud
   if (options.iat === false) delete claims.iat
   else if (options.iat !== undefined) claims.iat = parseTime(options.iat, '--iat')
   else if (claims.iat === undefined) claims.iat = now
@@ -206,7 +207,7 @@ function explain(err: unknown): unknown {
   return new CliError(EXIT.usage, code, `cannot encode: ${err.message}`)
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value]
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value]
 
 /**
  * The `token encode` command.
@@ -227,7 +228,7 @@ export function tokenEncodeCommand(): Command {
     .option('--typ <typ>', 'the header typ (default JWT; at+jwt for an access token)')
     .option('--iss <issuer>', 'the iss claim')
     .option('--sub <subject>', 'the sub claim')
-    .option('--aud <audience>', 'the aud claim (repeat for several)', collect, [])
+    .option('--aud <audience>', 'the aud claim (repeat for several)', collect)
     .option('--exp <lifetime>', 'exp = now + lifetime: seconds, or 30s, 15m, 12h, 7d')
     .option('--iat <time>', 'the iat claim: seconds since 1970 or an ISO date (default: now)')
     .option('--no-iat', 'leave iat out')
