@@ -2,7 +2,7 @@
 import { constants, sign, verify, type KeyObject } from 'node:crypto'
 import { decodeBase64url } from '../internal/base64url.js'
 import type { SignatureAlgorithm } from './registry.js'
-import { signingBytes, type SignatureFamilyModule } from './signer.js'
+import { rsaSignatureBytes, signingBytes, type SignatureFamilyModule } from './signer.js'
 
 const SALT_BYTES = { sha256: 32, sha384: 48, sha512: 64 } as const
 
@@ -20,9 +20,10 @@ export const rsaPss: SignatureFamilyModule = {
   createVerify(alg, key) {
     const hash = alg.hash!
     const options = pssKeyOptions(alg, key)
+    const length = rsaSignatureBytes(key)
     return (input, signature) => {
       const bytes = decodeBase64url(signature)
-      if (bytes === undefined) return false
+      if (bytes === undefined || bytes.length !== length) return false
       try {
         return verify(hash, signingBytes(input), options, bytes)
       } catch {

@@ -1,7 +1,7 @@
 // RSASSA-PKCS1-v1_5 with SHA-2 (RFC 7518 section 3.3).
 import { sign, verify } from 'node:crypto'
 import { decodeBase64url } from '../internal/base64url.js'
-import { signingBytes, type SignatureFamilyModule } from './signer.js'
+import { rsaSignatureBytes, signingBytes, type SignatureFamilyModule } from './signer.js'
 
 export const rsa: SignatureFamilyModule = {
   createSign(alg, key) {
@@ -10,9 +10,10 @@ export const rsa: SignatureFamilyModule = {
   },
   createVerify(alg, key) {
     const hash = alg.hash!
+    const length = rsaSignatureBytes(key)
     return (input, signature) => {
       const bytes = decodeBase64url(signature)
-      if (bytes === undefined) return false
+      if (bytes === undefined || bytes.length !== length) return false
       try {
         return verify(hash, signingBytes(input), key, bytes)
       } catch {

@@ -46,3 +46,12 @@ export function createVerify(alg: SignatureAlgorithm, key: KeyObject): VerifyFn 
 export function signingBytes(input: string | Buffer): Buffer {
   return typeof input === 'string' ? Buffer.from(input, 'latin1') : input
 }
+
+/**
+ * The exact length of an RSA signature with this key: the modulus in bytes (RFC 8017 section 8.2.2,
+ * step 1). OpenSSL also accepts a signature with its leading zero bytes stripped; JWS does not, so a
+ * signature must not have two encodings.
+ */
+export function rsaSignatureBytes(key: KeyObject): number {
+  return Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8)
+}

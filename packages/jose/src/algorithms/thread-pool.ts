@@ -6,7 +6,7 @@ import { sign, verify, type KeyObject, type SignKeyObjectInput } from 'node:cryp
 import { decodeBase64url } from '../internal/base64url.js'
 import type { SignatureAlgorithm, SignatureFamily } from './registry.js'
 import { pssKeyOptions } from './rsa-pss.js'
-import { signingBytes } from './signer.js'
+import { rsaSignatureBytes, signingBytes } from './signer.js'
 
 type PooledFamily = Exclude<SignatureFamily, 'hmac'>
 
@@ -45,8 +45,8 @@ export function signOnThreadPool(
 
 /**
  * Checks a signature segment on the thread pool. Resolves to false for any signature that does not
- * verify, including one that is not canonical base64url or (ECDSA) not exactly r || s; never
- * rejects. The caller has already checked that the key can verify with `alg`.
+ * verify, including one that is not canonical base64url or not exactly as long as the algorithm and
+ * key make it (ECDSA r || s, the RSA modulus); never rejects. The caller has already checked that the key can verify with `alg`.
  */
 export function verifyOnThreadPool(
   alg: SignatureAlgorithm,
@@ -55,7 +55,8 @@ export function verifyOnThreadPool(
   signature: string,
 ): Promise<boolean> {
   const bytes = decodeBase64url(signature)
-  const length = alg.signatureBytes
+  const length =
+    alg.family === 'rsa' || alg.family === 'rsa-pss' ? rsaSignatureBytes(key) : alg.signatureBytes
   if (bytes === undefined || (length !== undefined && bytes.length !== length)) {
     return Promise.resolve(false)
   }

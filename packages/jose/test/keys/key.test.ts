@@ -16,6 +16,27 @@ test('Key.sign and Key.verify work for every algorithm, and refuse a changed mes
   }
 })
 
+test('an RSA signature must be exactly as long as the modulus: no leading zero stripped', async () => {
+  for (const alg of ['RS256', 'PS256'] as const) {
+    const key = keyFor(alg)
+    // Find a message whose signature starts with a zero byte (1 in 256), which OpenSSL would
+    // still accept with that byte removed.
+    let message = ''
+    let signature: Buffer = Buffer.alloc(0)
+    for (let i = 0; signature[0] !== 0; i++) {
+      message = `message ${i}`
+      signature = key.sign(message)
+    }
+    const stripped = signature.subarray(1)
+    assert.equal(key.publicKey().verify(message, signature), true, alg)
+    assert.equal(key.publicKey().verify(message, stripped), false, alg)
+    const token = jws.sign(message, key, { algorithm: alg })
+    const [header, payload] = token.split('.')
+    const forged = `${header}.${payload}.${stripped.toString('base64url')}`
+    throwsCode(() => jws.verify(forged, key.publicKey(), [alg]), 'ERR_JWS_SIGNATURE_INVALID')
+  }
+})
+
 test('a public key cannot sign, and a key without alg says how to bind one', () => {
   throwsCode(() => keyFor('ES256').publicKey().sign('m'), 'ERR_KEY_INVALID')
   const unbound = new Key(generateKeyPairSync('ed25519').privateKey)
