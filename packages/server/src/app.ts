@@ -68,6 +68,9 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     requestIdHeader: false,
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
+    // A field the schema does not know is an error, not silently dropped: a typo in a setting
+    // ("block_duraton") must not look accepted.
+    ajv: { customOptions: { removeAdditional: false } },
   })
   const warn = (message: string) => app.log.warn(message)
   config.warnings.forEach(warn)

@@ -95,10 +95,13 @@ async function assemble(
   const storage =
     redis === undefined ? opened : observeChanges(opened, (changes) => sync?.publish(changes))
   const metrics = deps.metrics ?? new PromMetrics()
+  const tenants = new Tenants(storage, clock)
   const rateLimits = config.rateLimits.enabled
     ? new RateLimits({
         profiles: config.rateLimits.profiles,
         onLimited: auditRateLimits(storage, clock),
+        // A tenant's own limits, from its settings in memory (loaded before any limit is spent).
+        tenantRules: (tenantId) => tenants.peek(tenantId)?.config.rateLimits,
         ...(redis === undefined || config.redis === undefined
           ? {}
           : {
@@ -110,7 +113,6 @@ async function assemble(
             }),
       })
     : undefined
-  const tenants = new Tenants(storage, clock)
   const keys = new KeyManager({ storage, tenants, masterKey: deps.masterKey, clock })
   const accounts = new Accounts({
     storage,

@@ -65,6 +65,11 @@ export interface RateLimitsOptions {
   onLimited?: OnLimited
   /** Counts in Redis, shared by every instance, instead of in this process's memory. */
   redis?: RedisRateLimitOptions
+  /**
+   * A tenant's own rules, over the process-wide ones (e.g. `(id) =>
+   * tenants.peek(id)?.config.rateLimits`). Called on every consume: keep it a memory lookup.
+   */
+  tenantRules?: (tenantId: string) => Readonly<Record<string, Partial<RateLimitRule>>> | undefined
 }
 
 /**
@@ -98,6 +103,13 @@ export class RateLimits {
   readonly #limiters = new Map<string, RateLimiterAbstract>()
   readonly #onLimited: OnLimited | undefined
   readonly #allowWhenUnavailable: boolean
+  readonly #redis: RedisRateLimitOptions | undefined
+  readonly #tenantRules: RateLimitsOptions['tenantRules']
+  /** Limiters of tenants' own rules, by profile and rule (tenants with equal rules share one). */
+  readonly #tenantLimiters = new Map<
+    string,
+    { rule: Readonly<RateLimitRule>; limiter: RateLimiterAbstract }
+  >()
 
   /** @param options profile overrides and the refusal hook */
   constructor(options: RateLimitsOptions = {}) {
@@ -109,6 +121,8 @@ export class RateLimits {
     }
     this.#onLimited = options.onLimited
     this.#allowWhenUnavailable = options.redis?.whenUnavailable === 'allow'
+    this.#redis = options.redis
+    this.#tenantRules = options.tenantRules
   }
 
   /** The rule of a profile. */
@@ -128,9 +142,9 @@ export class RateLimits {
     key: string,
     context: { ip?: string | null; userAgent?: string | null } = {},
   ): Promise<void> {
-    const rule = this.rule(profile)
+    const { rule, limiter } = this.#limiterFor(profile, tenantId)
     try {
-      await this.#limiters.get(profile)!.consume(namespaced(tenantId, key))
+      await limiter.consume(namespaced(tenantId, key))
     } catch (err) {
       if (!(err instanceof RateLimiterRes)) {
         if (this.#allowWhenUnavailable) return
@@ -154,8 +168,29 @@ export class RateLimits {
 
   /** Forgets what `key` has spent in `profile` (after an admin unlock, say). */
   async reset(profile: RateLimitProfile, tenantId: string, key: string): Promise<void> {
-    this.rule(profile)
-    await this.#limiters.get(profile)!.delete(namespaced(tenantId, key))
+    await this.#limiterFor(profile, tenantId).limiter.delete(namespaced(tenantId, key))
+  }
+
+  /** The rule and limiter for a profile in a tenant: the tenant's own rule when it has one. */
+  #limiterFor(
+    profile: RateLimitProfile,
+    tenantId: string,
+  ): { rule: Readonly<RateLimitRule>; limiter: RateLimiterAbstract } {
+    const base = this.rule(profile)
+    const own = this.#tenantRules?.(tenantId)?.[profile]
+    if (own === undefined) return { rule: base, limiter: this.#limiters.get(profile)! }
+    const points = own.points ?? base.points
+    const duration = own.duration ?? base.duration
+    const blockDuration = own.blockDuration ?? base.blockDuration
+    // Its own counters (a prefix per rule): a window of another size must not read these.
+    const name = `${profile}@${points}/${duration}/${blockDuration}`
+    let entry = this.#tenantLimiters.get(name)
+    if (entry === undefined) {
+      const rule = checkRule(profile, { points, duration, blockDuration, auditKey: base.auditKey })
+      entry = { rule, limiter: limiterFor(name, rule, this.#redis) }
+      this.#tenantLimiters.set(name, entry)
+    }
+    return entry
   }
 }
 
@@ -218,7 +253,14 @@ function namespaced(tenantId: string, key: string): string {
   return `${encodeURIComponent(tenantId)}:${key}`
 }
 
-function checkRule(name: string, rule: Partial<RateLimitRule>): Readonly<RateLimitRule> {
+/**
+ * Checks a rule: positive integer points and duration, a blockDuration of 0 or more.
+ *
+ * @param name - the profile, for the error message
+ * @param rule - the rule to check; blockDuration defaults to 0 and auditKey to true
+ * @throws InvalidInputError naming the profile
+ */
+export function checkRule(name: string, rule: Partial<RateLimitRule>): Readonly<RateLimitRule> {
   const { points, duration, blockDuration = 0, auditKey = true } = rule
   const positive = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) > 0
   if (

@@ -1,5 +1,10 @@
 import { InvalidInputError } from './errors.js'
-import type { TenantConfig } from './stores/records.js'
+import { checkRule } from './rate-limits.js'
+import type { TenantConfig, TenantRateLimit } from './stores/records.js'
+
+/** How many profiles one tenant may override, and how long a profile's name may be. */
+const MAX_TENANT_RATE_LIMITS = 32
+const MAX_PROFILE_NAME = 64
 
 /** The settings a tenant starts with. */
 export const DEFAULT_TENANT_CONFIG: Readonly<TenantConfig> = Object.freeze({
@@ -44,5 +49,30 @@ export function resolveTenantConfig(input: Partial<TenantConfig> = {}): TenantCo
   if (config.sessionAbsoluteTtl < config.accessTokenTtl) {
     throw new InvalidInputError('sessionAbsoluteTtl must be at least accessTokenTtl')
   }
+  if (config.rateLimits !== undefined) config.rateLimits = checkTenantRateLimits(config.rateLimits)
   return config
+}
+
+function checkTenantRateLimits(value: unknown): Readonly<Record<string, TenantRateLimit>> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidInputError('rateLimits must be an object of profiles')
+  }
+  const entries = Object.entries(value as Record<string, unknown>)
+  if (entries.length > MAX_TENANT_RATE_LIMITS) {
+    throw new InvalidInputError(`rateLimits may name at most ${MAX_TENANT_RATE_LIMITS} profiles`)
+  }
+  const checked: Record<string, TenantRateLimit> = {}
+  for (const [name, rule] of entries) {
+    if (name.length === 0 || name.length > MAX_PROFILE_NAME) {
+      throw new InvalidInputError(
+        `rateLimits: a profile name has 1 to ${MAX_PROFILE_NAME} characters`,
+      )
+    }
+    if (typeof rule !== 'object' || rule === null) {
+      throw new InvalidInputError(`rateLimits.${name} must be { points, duration, blockDuration? }`)
+    }
+    const { points, duration, blockDuration } = checkRule(name, rule as Partial<TenantRateLimit>)
+    checked[name] = { points, duration, blockDuration }
+  }
+  return Object.freeze(checked)
 }

@@ -104,6 +104,28 @@ for (const store of ['memory', 'redis'] as const) {
       assert.ok(err.retryAfterMs > 60_000, String(err.retryAfterMs))
     })
 
+    test("a tenant's own rule replaces the profile's for that tenant only", async () => {
+      const rules: Record<string, { points: number; duration: number }> = {
+        strict: { points: 1, duration: 60 },
+      }
+      const limits = make({
+        profiles: { adminApi: { points: 2, duration: 60 } },
+        tenantRules: (tenantId) =>
+          tenantId === 'strict' ? { adminApi: rules.strict! } : undefined,
+      })
+      await limits.consume('adminApi', 'strict', 'k')
+      await assert.rejects(limits.consume('adminApi', 'strict', 'k'), { code: 'ERR_RATE_LIMITED' })
+      await limits.consume('adminApi', 'other', 'k')
+      await limits.consume('adminApi', 'other', 'k')
+      await assert.rejects(limits.consume('adminApi', 'other', 'k'), { code: 'ERR_RATE_LIMITED' })
+      // A changed rule counts afresh under its own window; reset clears the tenant's own counter.
+      rules.strict = { points: 3, duration: 60 }
+      await limits.consume('adminApi', 'strict', 'k')
+      await limits.reset('adminApi', 'strict', 'k')
+      for (let i = 0; i < 3; i++) await limits.consume('adminApi', 'strict', 'k')
+      await assert.rejects(limits.consume('adminApi', 'strict', 'k'), { code: 'ERR_RATE_LIMITED' })
+    })
+
     test('a failing hook does not hide the refusal', async () => {
       const limits = make({
         profiles: { adminApi: { points: 1, duration: 60 } },

@@ -28,3 +28,32 @@ test('tenant settings default as the issue says and are checked', () => {
     )
   }
 })
+
+test("a tenant's own rate limits are checked and kept", () => {
+  const config = resolveTenantConfig({
+    rateLimits: {
+      loginPerIp: { points: 5, duration: 60 },
+      custom: { points: 1, duration: 1, blockDuration: 30 },
+    },
+  })
+  assert.deepEqual(config.rateLimits, {
+    loginPerIp: { points: 5, duration: 60, blockDuration: 0 },
+    custom: { points: 1, duration: 1, blockDuration: 30 },
+  })
+  for (const bad of [
+    [],
+    'loginPerIp',
+    { loginPerIp: null },
+    { loginPerIp: { points: 0, duration: 60 } },
+    { loginPerIp: { points: 5, duration: 1.5 } },
+    { loginPerIp: { points: 5, duration: 60, blockDuration: -1 } },
+    { ['x'.repeat(65)]: { points: 5, duration: 60 } },
+    Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`p${i}`, { points: 1, duration: 1 }])),
+  ]) {
+    assert.throws(
+      () => resolveTenantConfig({ rateLimits: bad as never }),
+      { code: 'ERR_INVALID_INPUT' },
+      JSON.stringify(bad).slice(0, 80),
+    )
+  }
+})

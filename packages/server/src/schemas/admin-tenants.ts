@@ -15,9 +15,33 @@ const tenantSettings = {
     lockout_minutes: { type: 'integer', minimum: 1 },
     signing_algorithm: { type: 'string', maxLength: 32 },
     audience: { type: 'string', minLength: 1, maxLength: 256 },
+    rate_limits: {
+      type: 'object',
+      description:
+        "This tenant's own rate limits by profile (loginPerIp, loginPerAccount, refreshPerSession, validatePerClient, adminApi), over the server's",
+      maxProperties: 32,
+      propertyNames: { minLength: 1, maxLength: 64 },
+      additionalProperties: {
+        type: 'object',
+        properties: {
+          points: { type: 'integer', minimum: 1 },
+          duration: { type: 'integer', minimum: 1, description: 'Seconds' },
+          block_duration: { type: 'integer', minimum: 0, description: 'Seconds' },
+        },
+        required: ['points', 'duration'],
+        additionalProperties: false,
+      },
+    },
   },
   additionalProperties: false,
 } as const
+
+/** A tenant's rule for one rate-limit profile, by its API names. */
+export interface TenantRateLimitBody {
+  points: number
+  duration: number
+  block_duration?: number
+}
 
 /** A tenant's settings, by their API names. */
 export interface TenantSettingsBody {
@@ -29,6 +53,7 @@ export interface TenantSettingsBody {
   lockout_minutes?: number
   signing_algorithm?: string
   audience?: string
+  rate_limits?: Record<string, TenantRateLimitBody>
 }
 
 const tenant = {

@@ -20,6 +20,19 @@ export interface TenantConfig {
   lockoutMinutes: number
   /** The JWS algorithm of the tenant's signing keys (default ES256). */
   signingAlgorithm: string
+  /**
+   * This tenant's own rate limits, by profile name (`loginPerIp`, `refreshPerSession`, ...),
+   * over the process-wide ones; absent or empty: the process-wide rules.
+   */
+  rateLimits?: Readonly<Record<string, TenantRateLimit>>
+}
+
+/** A tenant's rule for one rate-limit profile: `points` per `duration` seconds. */
+export interface TenantRateLimit {
+  points: number
+  duration: number
+  /** Seconds a key stays refused once over the limit (default 0: until the window ends). */
+  blockDuration?: number
 }
 
 export interface TenantRecord {

@@ -23,8 +23,8 @@ export interface AdminTenantRoutesOptions {
   defaultTenantId: string
 }
 
-// API names of tenant settings and the library's.
-const SETTINGS: Record<keyof TenantSettingsBody, keyof TenantConfig> = {
+// API names of tenant settings and the library's (rate limits have their own mapping below).
+const SETTINGS: Record<Exclude<keyof TenantSettingsBody, 'rate_limits'>, keyof TenantConfig> = {
   access_token_ttl: 'accessTokenTtl',
   refresh_token_ttl: 'refreshIdleTtl',
   session_max_age: 'sessionAbsoluteTtl',
@@ -36,16 +36,34 @@ const SETTINGS: Record<keyof TenantSettingsBody, keyof TenantConfig> = {
 }
 
 function toConfig(body: TenantSettingsBody = {}): Partial<TenantConfig> {
-  const entries = Object.entries(body).filter(([, value]) => value !== undefined)
-  return Object.fromEntries(
-    entries.map(([name, value]) => [SETTINGS[name as keyof TenantSettingsBody], value]),
+  const { rate_limits: rateLimits, ...rest } = body
+  const entries = Object.entries(rest).filter(([, value]) => value !== undefined)
+  const config: Partial<TenantConfig> = Object.fromEntries(
+    entries.map(([name, value]) => [SETTINGS[name as keyof typeof SETTINGS], value]),
   )
+  if (rateLimits !== undefined) {
+    config.rateLimits = Object.fromEntries(
+      Object.entries(rateLimits).map(([profile, rule]) => [
+        profile,
+        { points: rule.points, duration: rule.duration, blockDuration: rule.block_duration ?? 0 },
+      ]),
+    )
+  }
+  return config
 }
 
 function tenantView(tenant: TenantRecord) {
-  const settings = Object.fromEntries(
-    Object.entries(SETTINGS).map(([name, field]) => [name, tenant.config[field]]),
-  )
+  const settings = {
+    ...Object.fromEntries(
+      Object.entries(SETTINGS).map(([name, field]) => [name, tenant.config[field]]),
+    ),
+    rate_limits: Object.fromEntries(
+      Object.entries(tenant.config.rateLimits ?? {}).map(([profile, rule]) => [
+        profile,
+        { points: rule.points, duration: rule.duration, block_duration: rule.blockDuration ?? 0 },
+      ]),
+    ),
+  }
   const { id, name, createdAt, updatedAt } = tenant
   const times = { created_at: iso(createdAt), updated_at: iso(updatedAt) }
   return { id, name, issuer: tenant.config.issuer, settings, ...times }

@@ -83,3 +83,47 @@ test("a named tenant's admin manages that tenant only, and never the tenants", a
     'ERR_TOKEN_INVALID',
   )
 })
+
+test("a tenant's own rate limits apply to it alone, and bad ones are refused", async (t) => {
+  const { app } = await testApp(t)
+  const admin = await login(app, 'admin', ADMIN_PASSWORD)
+  const call = (method: 'POST' | 'PATCH', url: string, payload: object) =>
+    app.inject({ method, url, headers: bearer(admin.access_token), payload })
+  const created = await call('POST', '/admin/tenants', {
+    name: 'strict',
+    settings: { rate_limits: { loginPerAccount: { points: 2, duration: 60 } } },
+  })
+  assert.equal(created.statusCode, 201, created.body)
+  assert.deepEqual(created.json().settings.rate_limits, {
+    loginPerAccount: { points: 2, duration: 60, block_duration: 0 },
+  })
+  await createUser(app, admin.access_token, { username: 'kim' }, '/t/strict')
+  await createUser(app, admin.access_token, { username: 'kim' })
+  const attempt = (prefix: string) =>
+    app.inject({
+      method: 'POST',
+      url: `${prefix}/auth/login`,
+      payload: { username: 'kim', password: 'not the password' },
+    })
+  // Two tries a minute in this tenant, then 429 (the lockout would only come at the fifth).
+  assert.equal((await attempt('/t/strict')).statusCode, 401)
+  assert.equal((await attempt('/t/strict')).statusCode, 401)
+  assertError(await attempt('/t/strict'), 429, 'ERR_RATE_LIMITED')
+  // The default tenant keeps the server's rule (10 a minute).
+  for (let i = 0; i < 3; i++) assert.equal((await attempt('')).statusCode, 401)
+  // Changed later: the new rule applies from the next request.
+  const patched = await call('PATCH', '/admin/tenants/strict', {
+    rate_limits: { loginPerAccount: { points: 50, duration: 60 } },
+  })
+  assert.equal(patched.statusCode, 200, patched.body)
+  assert.equal((await attempt('/t/strict')).statusCode, 401)
+  for (const bad of [
+    { rate_limits: { loginPerIp: { points: 0, duration: 60 } } },
+    { rate_limits: { loginPerIp: { points: 5 } } },
+    { rate_limits: { loginPerIp: { points: 5, duration: 60, extra: 1 } } },
+    { rate_limits: { '': { points: 5, duration: 60 } } },
+    { max_login_attemps: 3 }, // a typo is an error, not silently dropped
+  ]) {
+    assertError(await call('PATCH', '/admin/tenants/strict', bad), 400, 'ERR_INVALID_INPUT')
+  }
+})
