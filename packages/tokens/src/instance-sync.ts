@@ -105,8 +105,9 @@ export class InstanceSync {
 
   /** Hands committed changes to every instance; an `OnCommitted` for observeChanges. */
   publish(changes: StateChange[]): void {
-    // Applied here at once too: the caller may answer before its own signal comes back.
-    this.#apply(changes)
+    // Revocations apply here at once too: the caller may answer before its own signal comes
+    // back. (Key and tenant writers have already updated their own caches.)
+    this.#apply(changes.filter((change) => change.kind === 'revocation'))
     const sent = this.#signals.publish(changes)
     this.#publishing.add(sent)
     void sent.finally(() => this.#publishing.delete(sent))
