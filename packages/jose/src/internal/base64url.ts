@@ -85,7 +85,8 @@ function decode(s: string): Buffer {
 
 /** Encodes bytes or UTF-8 text as unpadded base64url. */
 export function encodeBase64url(input: Uint8Array | string): string {
-  return typeof input === 'string'
-    ? Buffer.from(input, 'utf8').toString('base64url')
-    : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('base64url')
+  if (typeof input === 'string') return Buffer.from(input, 'utf8').toString('base64url')
+  // A Buffer encodes itself; any other view first gets a Buffer over the same bytes.
+  if (Buffer.isBuffer(input)) return input.toString('base64url')
+  return Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('base64url')
 }

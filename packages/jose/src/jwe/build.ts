@@ -175,6 +175,7 @@ export function checkBuiltHeader(
  */
 export function plaintextBytes(plaintext: unknown): Buffer {
   if (typeof plaintext === 'string') return Buffer.from(plaintext, 'utf8')
+  if (Buffer.isBuffer(plaintext)) return plaintext
   // A view, not a copy: encryption reads the bytes synchronously, within this call.
   if (plaintext instanceof Uint8Array) {
     return Buffer.from(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength)
