@@ -14,6 +14,9 @@ const CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 const VALUE = new Int8Array(128).fill(-1)
 for (const [i, c] of [...CHARS].entries()) VALUE[c.charCodeAt(0)] = i
 
+// The decoding of the empty string: no bytes, so nothing a caller could change in it.
+const NO_BYTES = Buffer.alloc(0)
+
 // Strings this long or shorter are checked against the alphabet; longer ones are decoded first.
 const SHORT = 64
 
@@ -53,6 +56,8 @@ export function isBase64url(s: string): boolean {
  */
 export function decodeBase64url(s: string): Buffer | undefined {
   const n = s.length
+  // An empty segment (a dir JWE's encrypted key) is common; Buffer.from('') costs ~0.25 us.
+  if (n === 0) return NO_BYTES
   const rem = n & 3
   if (rem === 1) return undefined
   if (!DECODER_DROPS_JUNK) return ALPHABET.test(s) && canonicalTail(s, rem) ? decode(s) : undefined
@@ -80,7 +85,8 @@ function decode(s: string): Buffer {
 
 /** Encodes bytes or UTF-8 text as unpadded base64url. */
 export function encodeBase64url(input: Uint8Array | string): string {
-  return typeof input === 'string'
-    ? Buffer.from(input, 'utf8').toString('base64url')
-    : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('base64url')
+  if (typeof input === 'string') return Buffer.from(input, 'utf8').toString('base64url')
+  // A Buffer encodes itself; any other view first gets a Buffer over the same bytes.
+  if (Buffer.isBuffer(input)) return input.toString('base64url')
+  return Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('base64url')
 }

@@ -8,7 +8,7 @@ import { encodeBase64url } from '../internal/base64url.js'
 import { fixedValues } from '../internal/jwe-fixed.js'
 import { stringifyJson } from '../internal/json.js'
 import type { Key } from '../keys/key.js'
-import { contentAad, sealContent } from './content.js'
+import { contentAad, sealContent, type Cek } from './content.js'
 import { checkStrength } from './decrypt-parts.js'
 import { checkHeader, joinHeaders } from './header.js'
 import type { JWEParts } from './parts.js'
@@ -59,9 +59,7 @@ export function buildJWE(
   const { enc, recipients } = input
   if (recipients.length === 0) throw new InvalidOptionsError('name at least one recipient')
   for (const { key, alg, placement } of recipients) {
-    const reason = key.unusableForEncryption(alg, enc, 'encrypt')
-    if (reason !== undefined) throw new InvalidKeyError(reason)
-    checkStrength(key, input.insecureAllowWeakKeys)
+    checkEncryptionKey(key, alg, enc, input.insecureAllowWeakKeys)
     if ((alg.direct || placement !== 'recipient') && recipients.length > 1) {
       throw new InvalidOptionsError(`${alg.name} encrypts to exactly one recipient`)
     }
@@ -71,7 +69,9 @@ export function buildJWE(
   const unprotected: Record<string, unknown> = { ...input.unprotected }
   ;(input.encPlacement === 'protected' ? protectedHeader : unprotected).enc = enc.name
   if (input.zip) protectedHeader.zip = 'DEF'
-  let cek = recipients[0]!.alg.direct ? undefined : (fixed?.cek ?? randomBytes(enc.cekBytes))
+  let cek: Cek | undefined = recipients[0]!.alg.direct
+    ? undefined
+    : (fixed?.cek ?? randomBytes(enc.cekBytes))
   const built = recipients.map(({ key, alg, header, placement }) => {
     const own = placement === 'recipient' ? { ...header, alg: alg.name } : header
     const target =
@@ -91,12 +91,7 @@ export function buildJWE(
   })
   for (const [index, { header }] of built.entries()) {
     const joined = joinHeaders(protectedHeader, unprotected, header)
-    const { alg } = recipients[index]!
-    checkHeader(joined, protectedHeader, {
-      algorithms: new Map([[alg.name, alg]]),
-      encryptions: new Map([[enc.name, enc]]),
-      crit: new Set(Array.isArray(joined.crit) ? (joined.crit as string[]) : []),
-    })
+    checkBuiltHeader(joined, protectedHeader, recipients[index]!.alg, enc)
   }
   const ordered =
     fixed?.headerOrder === undefined ? protectedHeader : reorder(protectedHeader, fixed.headerOrder)
@@ -127,6 +122,50 @@ export function buildJWE(
 }
 
 /**
+ * Checks that `key` may encrypt with `alg` and `enc` (its type, size, `alg`, `use` and `key_ops`),
+ * and refuses weak RSA keys unless allowed.
+ *
+ * @throws InvalidKeyError
+ * @example
+ * ```ts
+ * checkEncryptionKey(key, alg, enc, options.insecureAllowWeakKeys === true)
+ * ```
+ */
+export function checkEncryptionKey(
+  key: Key,
+  alg: KeyManagementAlgorithm,
+  enc: ContentEncryptionAlgorithm,
+  insecureAllowWeakKeys: boolean,
+): void {
+  const reason = key.unusableForEncryption(alg, enc, 'encrypt')
+  if (reason !== undefined) throw new InvalidKeyError(reason)
+  checkStrength(key, insecureAllowWeakKeys)
+}
+
+/**
+ * Applies to a header being made the rules decryption applies (`crit`, `zip`, the types of `kid`,
+ * `typ` and `cty`), with the caller's own `crit` names understood.
+ *
+ * @throws JWEError
+ * @example
+ * ```ts
+ * checkBuiltHeader(protectedHeader, protectedHeader, alg, enc)
+ * ```
+ */
+export function checkBuiltHeader(
+  joined: Record<string, unknown>,
+  protectedHeader: Record<string, unknown>,
+  alg: KeyManagementAlgorithm,
+  enc: ContentEncryptionAlgorithm,
+): void {
+  checkHeader(joined, protectedHeader, {
+    algorithms: new Map([[alg.name, alg]]),
+    encryptions: new Map([[enc.name, enc]]),
+    crit: new Set(Array.isArray(joined.crit) ? (joined.crit as string[]) : []),
+  })
+}
+
+/**
  * Reads a plaintext: text is encoded as UTF-8, bytes are used as they are.
  *
  * @example
@@ -136,6 +175,7 @@ export function buildJWE(
  */
 export function plaintextBytes(plaintext: unknown): Buffer {
   if (typeof plaintext === 'string') return Buffer.from(plaintext, 'utf8')
+  if (Buffer.isBuffer(plaintext)) return plaintext
   // A view, not a copy: encryption reads the bytes synchronously, within this call.
   if (plaintext instanceof Uint8Array) {
     return Buffer.from(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength)

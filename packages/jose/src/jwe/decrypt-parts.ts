@@ -25,6 +25,110 @@ export interface DecryptedJWE {
 }
 
 /**
+ * What one recipient's header settles before any key is used: its `alg` and `enc` from the
+ * caller's lists, whether the content is compressed, and the keys that may decrypt it. It depends
+ * on the header alone, so a compiled decrypter makes it once per distinct header.
+ */
+export interface RecipientPlan {
+  /** The recipient's joined header. */
+  header: Record<string, unknown>
+  algs: HeaderAlgorithms
+  compressed: boolean
+  /** The keys to try, in order; empty when none can serve `alg` and `enc`. */
+  keys: readonly Key[]
+  /** Why no key can, when none can. */
+  reason: string | undefined
+}
+
+/**
+ * Checks one recipient's joined header under the policy and finds the keys that may decrypt it.
+ *
+ * @throws JWEError for a header rule broken, JWEAlgorithmError for `alg` or `enc` not allowed
+ * @example
+ * ```ts
+ * const plan = planRecipient(header, protectedHeader, key, policy)
+ * ```
+ */
+export function planRecipient(
+  header: Record<string, unknown>,
+  protectedHeader: Record<string, unknown> | undefined,
+  key: Key | KeySet,
+  policy: DecryptPolicy,
+): RecipientPlan {
+  const algs = checkHeader(header, protectedHeader, policy)
+  const found = candidates(key, algs, header)
+  return {
+    header,
+    algs,
+    compressed: header.zip !== undefined,
+    keys: found.keys,
+    reason: found.reason,
+  }
+}
+
+/** The content of a JWE, decoded: what every recipient shares. */
+export interface JWEContent {
+  iv: Buffer
+  ciphertext: Buffer
+  tag: Buffer
+}
+
+/**
+ * Checks the content's shape for the recipient's `enc`, then tries each of its keys: recover the
+ * CEK, decrypt, inflate. Returns the plaintext and the key, or undefined when no key decrypts
+ * (every such failure looks the same).
+ *
+ * @throws JWEError, JWELimitError for a malformed or oversized content, InvalidKeyError for a key
+ *   too weak to use
+ * @example
+ * ```ts
+ * const opened = openRecipient(plan, encryptedKey, content, contentAad(protectedB64, undefined), policy)
+ * ```
+ */
+export function openRecipient(
+  plan: RecipientPlan,
+  encryptedKey: Buffer,
+  content: JWEContent,
+  aad: Buffer,
+  policy: DecryptPolicy,
+): { plaintext: Buffer; key: Key } | undefined {
+  const { algs, header, compressed } = plan
+  checkContentShape(algs.enc, content, compressed, policy.maxCompressedBytes)
+  for (const candidate of plan.keys) {
+    checkStrength(candidate, policy.insecureAllowWeakKeys)
+    let plaintext: Buffer
+    try {
+      const cek = unwrapCek(algs.alg, algs.enc, candidate, encryptedKey, header, policy)
+      plaintext = openContent(algs.enc, cek, content.iv, content.ciphertext, content.tag, aad)
+    } catch (err) {
+      if (err instanceof JWEDecryptionError) continue
+      throw err
+    }
+    if (compressed) {
+      plaintext = inflate(plaintext, policy.maxCompressedBytes, policy.maxInflatedBytes)
+    }
+    return { plaintext, key: candidate }
+  }
+  return undefined
+}
+
+/**
+ * The error for a recipient none of whose keys decrypted it: the reason no key could serve it,
+ * when none could, else the one decryption error.
+ *
+ * @example
+ * ```ts
+ * if (opened === undefined) throw notDecrypted(plan.keys.length > 0, plan.reason)
+ * ```
+ */
+export function notDecrypted(attempted: boolean, unusable: string | undefined): JWEDecryptionError {
+  if (!attempted && unusable !== undefined) {
+    return new JWEDecryptionError(`the key cannot decrypt this JWE: ${unusable}`)
+  }
+  return decryptionFailed()
+}
+
+/**
  * Decrypts parsed JWE parts with a key or a key set, under a compiled policy.
  *
  * @throws JWEError, JWEAlgorithmError, JWEDecryptionError, JWELimitError, JWENotSupportedError,
@@ -45,41 +149,22 @@ export function decryptParts(
   let attempted = false
   for (const [index, recipient] of parts.recipients.entries()) {
     const header = joinHeaders(parts.protectedHeader, parts.unprotected, recipient.header)
-    let algs: HeaderAlgorithms
+    let plan: RecipientPlan
     try {
-      algs = checkHeader(header, parts.protectedHeader, policy)
+      plan = planRecipient(header, parts.protectedHeader, key, policy)
     } catch (err) {
       // With several recipients, one we may not use is skipped; the others may be for us.
       if (!(err instanceof JWEAlgorithmError) || parts.recipients.length === 1) throw err
       notAllowed ??= err
       continue
     }
-    const compressed = header.zip !== undefined
-    checkContentShape(algs.enc, parts, compressed, policy.maxCompressedBytes)
-    const found = candidates(key, algs, header)
-    unusable ??= found.reason
-    for (const candidate of found.keys) {
-      attempted = true
-      checkStrength(candidate, policy.insecureAllowWeakKeys)
-      let plaintext: Buffer
-      try {
-        const cek = unwrapCek(algs.alg, algs.enc, candidate, recipient.encryptedKey, header, policy)
-        plaintext = openContent(algs.enc, cek, parts.iv, parts.ciphertext, parts.tag, aad)
-      } catch (err) {
-        if (err instanceof JWEDecryptionError) continue
-        throw err
-      }
-      if (compressed) {
-        plaintext = inflate(plaintext, policy.maxCompressedBytes, policy.maxInflatedBytes)
-      }
-      return { plaintext, recipientIndex: index, header, key: candidate }
-    }
+    unusable ??= plan.reason
+    const opened = openRecipient(plan, recipient.encryptedKey, parts, aad, policy)
+    if (plan.keys.length > 0) attempted = true
+    if (opened !== undefined) return { ...opened, recipientIndex: index, header }
   }
   if (!attempted && notAllowed !== undefined) throw notAllowed
-  if (!attempted && unusable !== undefined) {
-    throw new JWEDecryptionError(`the key cannot decrypt this JWE: ${unusable}`)
-  }
-  throw decryptionFailed()
+  throw notDecrypted(attempted, unusable)
 }
 
 function candidates(

@@ -29,5 +29,5 @@ export function decrypt(token: string, key: KeyInput, opts?: JWEDecryptOptions):
   const options = readOptions(opts)
   const resolved = resolveKey(key)
   const policy = compileDecryptPolicy(options, resolved)
-  return decryptParts(parseCompactJWE(token, policy.limits), resolved, policy).plaintext
+  return decryptParts(parseCompactJWE(token, policy.limits, true), resolved, policy).plaintext
 }

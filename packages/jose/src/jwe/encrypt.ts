@@ -1,6 +1,8 @@
+import type { ContentEncryptionAlgorithm, KeyManagementAlgorithm } from '../algorithms/registry.js'
 import { InvalidOptionsError } from '../errors.js'
 import { readOptions } from '../internal/options.js'
 import { resolveSingleKey, type KeyInput } from '../keys/import.js'
+import type { Key } from '../keys/key.js'
 import { buildJWE, plaintextBytes } from './build.js'
 import { chooseAlgorithm, chooseEncryption, readHeaders, readP2c, readZip } from './options.js'
 
@@ -46,7 +48,50 @@ export function encrypt(
   key: KeyInput,
   opts?: JWEEncryptOptions,
 ): string {
-  const options = readOptions(opts)
+  const setup = setUpEncryption(key, readOptions(opts))
+  const parts = buildJWE({
+    plaintext: plaintextBytes(plaintext),
+    enc: setup.enc,
+    protectedHeader: setup.protectedHeader,
+    unprotected: undefined,
+    encPlacement: 'protected',
+    aad: undefined,
+    zip: setup.zip,
+    recipients: [{ key: setup.key, alg: setup.alg, header: undefined, placement: 'protected' }],
+    p2c: setup.p2c,
+    insecureAllowWeakKeys: setup.insecureAllowWeakKeys,
+  })
+  const encryptedKey = parts.recipients[0]!.encryptedKey
+  return [parts.protectedB64, encryptedKey, parts.iv, parts.ciphertext, parts.tag]
+    .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
+    .join('.')
+}
+
+/** What jwe.encrypt and a compiled encrypter settle from the options and the key, before any data. */
+export interface EncryptionSetUp {
+  key: Key
+  alg: KeyManagementAlgorithm
+  enc: ContentEncryptionAlgorithm
+  /** `alg`, `enc`, `zip`, `cty`, `kid` and the caller's `headers`, in that order. */
+  protectedHeader: Record<string, unknown>
+  zip: boolean
+  p2c: number
+  insecureAllowWeakKeys: boolean
+}
+
+/**
+ * Resolves the key and reads the options of jwe.encrypt: the algorithms, the protected header, the
+ * PBES2 count. Throws InvalidOptionsError, JWEAlgorithmError or a key import error.
+ *
+ * @example
+ * ```ts
+ * const { key, alg, enc, protectedHeader } = setUpEncryption(recipientKey, { encryption: 'A256GCM' })
+ * ```
+ */
+export function setUpEncryption(
+  key: KeyInput,
+  options: Partial<JWEEncryptOptions>,
+): EncryptionSetUp {
   const recipientKey = resolveSingleKey(key)
   const alg = chooseAlgorithm(options.algorithm, recipientKey)
   const enc = chooseEncryption(options.encryption, recipientKey)
@@ -58,20 +103,13 @@ export function encrypt(
     if (typeof value !== 'string') throw new InvalidOptionsError(`${name} must be a string`)
     header[name] = value
   }
-  const parts = buildJWE({
-    plaintext: plaintextBytes(plaintext),
+  return {
+    key: recipientKey,
+    alg,
     enc,
     protectedHeader: { ...header, ...readHeaders(options.headers, 'headers') },
-    unprotected: undefined,
-    encPlacement: 'protected',
-    aad: undefined,
     zip: header.zip !== undefined,
-    recipients: [{ key: recipientKey, alg, header: undefined, placement: 'protected' }],
     p2c: readP2c(options.p2c),
     insecureAllowWeakKeys: options.insecureAllowWeakKeys === true,
-  })
-  const encryptedKey = parts.recipients[0]!.encryptedKey
-  return [parts.protectedB64, encryptedKey, parts.iv, parts.ciphertext, parts.tag]
-    .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
-    .join('.')
+  }
 }

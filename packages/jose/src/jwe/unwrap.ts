@@ -12,7 +12,7 @@ import { pkcs1DecryptCek } from '../algorithms/rsa1_5.js'
 import { JWEError, JWELimitError } from '../errors.js'
 import type { Key } from '../keys/key.js'
 import { deriveAgreedKey } from './agreement.js'
-import { decryptionFailed } from './content.js'
+import { cekLength, decryptionFailed, type Cek } from './content.js'
 import { readEpk } from './epk.js'
 import { decodePart } from './parts.js'
 
@@ -39,9 +39,9 @@ export function unwrapCek(
   encryptedKey: Buffer,
   header: Record<string, unknown>,
   bounds: Pbes2Bounds,
-): Buffer {
+): Cek {
   const cek = recover(alg, enc, key, encryptedKey, header, bounds)
-  if (cek === undefined || cek.length !== enc.cekBytes) throw decryptionFailed()
+  if (cek === undefined || cekLength(cek) !== enc.cekBytes) throw decryptionFailed()
   return cek
 }
 
@@ -52,13 +52,13 @@ function recover(
   encryptedKey: Buffer,
   header: Record<string, unknown>,
   bounds: Pbes2Bounds,
-): Buffer | undefined {
+): Cek | undefined {
   if (alg.direct && encryptedKey.length !== 0) {
     throw new JWEError(`${alg.name} has no encrypted key; the JWE carries one`)
   }
   switch (alg.family) {
     case 'dir':
-      return key.keyObject.export()
+      return key.keyObject
     case 'aes-kw':
       return aesUnwrap(key.keyObject, encryptedKey)
     case 'aes-gcm-kw': {

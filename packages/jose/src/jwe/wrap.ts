@@ -13,16 +13,18 @@ import { encodeBase64url } from '../internal/base64url.js'
 import { fixedValues } from '../internal/jwe-fixed.js'
 import type { Key } from '../keys/key.js'
 import { deriveAgreedKey } from './agreement.js'
+import type { Cek } from './content.js'
 import { epkToJwk } from './epk.js'
 
 /** One recipient's share: the CEK (given, or made here), its encrypted key and header parameters. */
 export interface Wrapped {
-  cek: Buffer
+  cek: Cek
   encryptedKey: Buffer
   params: Record<string, unknown>
 }
 
-const EMPTY = new Uint8Array(0)
+// The encrypted key of the direct algorithms: no bytes, so one Buffer serves every token.
+const EMPTY = Buffer.alloc(0)
 
 /**
  * Produces the encrypted key for one recipient. `cek` is the shared CEK, or undefined for the
@@ -40,15 +42,16 @@ export function wrapCek(
   alg: KeyManagementAlgorithm,
   enc: ContentEncryptionAlgorithm,
   key: Key,
-  cek: Buffer | undefined,
+  cek: Cek | undefined,
   header: Record<string, unknown>,
   p2c: number,
 ): Wrapped {
   const fixed = fixedValues()
-  const given = (): Buffer => cek!
+  // Only the direct algorithms make a CEK that is not bytes, and they take no CEK.
+  const given = (): Buffer => cek as Buffer
   switch (alg.family) {
     case 'dir':
-      return { cek: key.keyObject.export(), encryptedKey: Buffer.from(EMPTY), params: {} }
+      return { cek: key.keyObject, encryptedKey: EMPTY, params: {} }
     case 'aes-kw':
       return { cek: given(), encryptedKey: aesWrap(key.keyObject, given()), params: {} }
     case 'aes-gcm-kw': {
@@ -69,7 +72,7 @@ export function wrapCek(
       const params = { epk: epkToJwk(ephemeral) }
       const derived = deriveAgreedKey(alg, enc, ephemeral, recipient, header)
       if (derived === undefined) throw new InvalidKeyError('no secret can be agreed with this key')
-      if (alg.direct) return { cek: derived, encryptedKey: Buffer.from(EMPTY), params }
+      if (alg.direct) return { cek: derived, encryptedKey: EMPTY, params }
       return { cek: given(), encryptedKey: aesWrap(derived, given()), params }
     }
     case 'pbes2': {

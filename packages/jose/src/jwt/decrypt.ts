@@ -57,7 +57,7 @@ export function decrypt(token: string, key: KeyInput, opts?: DecryptOptions): Cl
     const claimPolicy = compilePolicy(options)
     const resolved = resolveKey(key)
     const policy = compileDecryptPolicy(options, resolved)
-    const parts = parseCompactJWE(token, policy.limits)
+    const parts = parseCompactJWE(token, policy.limits, true)
     const { plaintext, header } = decryptParts(parts, resolved, policy)
     const nested = typeof header.cty === 'string' && normalizeTyp(header.cty) === 'jwt'
     if (options.verifyWith !== undefined) {

@@ -5,6 +5,7 @@ import type { VerifyFn } from '../algorithms/signer.js'
 import { decodeBase64url } from '../internal/base64url.js'
 import { deepFreeze, isJsonObject } from '../internal/json.js'
 import { LruCache } from '../internal/lru.js'
+import { SegmentCache } from '../internal/segment-cache.js'
 import { resolveKey, type KeyInput } from '../keys/import.js'
 import { Key } from '../keys/key.js'
 import type { KeySet } from '../keys/key-set.js'
@@ -44,8 +45,6 @@ export type Verifier = (token: string) => Claims
 
 // What a distinct protected header resolves to.
 interface HeaderPlan {
-  /** The header segment this plan was made for. */
-  segment: string
   header: Record<string, unknown>
   alg: SignatureAlgorithm
   /** For a single key: its verify function for `alg`, fetched on first use. */
@@ -95,30 +94,15 @@ function compile(
   const { limits } = policy
   const maxTokenLength = limits.maxTokenLength
   const extensions = understoodExtensions(policy.crit)
-  const headers = new LruCache<string, HeaderPlan>(HEADER_CACHE_SIZE)
   const tokens = cacheEntries > 0 ? new LruCache<string, Claims>(cacheEntries) : undefined
   const single = key instanceof Key ? key : undefined
-  // The plan of the last token seen: most callers see one header over and over, and comparing the
-  // token's prefix with it costs less than slicing the segment out and looking it up.
-  let last: HeaderPlan | undefined
-
-  const planFor = (token: string, first: number): HeaderPlan => {
-    if (last !== undefined && last.segment.length === first && token.startsWith(last.segment)) {
-      return last
-    }
-    const segment = token.slice(0, first)
-    let plan = headers.get(segment)
-    if (plan === undefined) {
-      const header = parseHeaderSegment(segment, limits)
-      checkCritical(header, extensions)
-      const alg = allowedAlgorithm(header, allowed)
-      const signedWith = single === undefined ? undefined : { alg, crv: single.crv }
-      plan = { segment, header, alg, verify: undefined, signedWith }
-      headers.set(segment, plan)
-    }
-    last = plan
-    return plan
-  }
+  const headers = new SegmentCache<HeaderPlan>(HEADER_CACHE_SIZE, (segment) => {
+    const header = parseHeaderSegment(segment, limits)
+    checkCritical(header, extensions)
+    const alg = allowedAlgorithm(header, allowed)
+    const signedWith = single === undefined ? undefined : { alg, crv: single.crv }
+    return { header, alg, verify: undefined, signedWith }
+  })
 
   return (token) => {
     try {
@@ -138,7 +122,7 @@ function compile(
       if (second === -1 || token.indexOf('.', second + 1) !== -1) {
         throw new InvalidTokenError('a JWT has exactly three segments')
       }
-      const plan = planFor(token, first)
+      const plan = headers.get(token, first)
       // Decoded once, strictly: the same check as isBase64url, then the bytes are parsed below.
       const payload = decodeBase64url(token.slice(first + 1, second))
       if (payload === undefined) throw new InvalidTokenError('the payload is not base64url')

@@ -1,5 +1,5 @@
 // New keys, always strong enough for their algorithm.
-import { generateKeyPairSync, generateKeySync } from 'node:crypto'
+import { createPrivateKey, generateKeyPairSync, generateKeySync } from 'node:crypto'
 import {
   EC_CURVES,
   getContentEncryptionAlgorithm,
@@ -95,7 +95,17 @@ function generateKeyObject(shape: Shape) {
       if (!Number.isSafeInteger(size) || size < 2048 || size > 16384 || size % 8 !== 0) {
         throw new JWKError('RSA keys are 2048 to 16384 bits, in whole bytes')
       }
-      return generateKeyPairSync('rsa', { modulusLength: size }).privateKey
+      // Imported from the DER the generator writes, not its own KeyObject: on Node 20 the
+      // generator's job, when the GC destroys it, takes the lock of the key it made, and the JWK
+      // export the Key constructor makes for RSA allocates under that same lock, so a collection
+      // there deadlocks the process (test runs hung with the main thread in a futex wait). The
+      // imported key shares nothing with the job.
+      const { privateKey } = generateKeyPairSync('rsa', {
+        modulusLength: size,
+        publicKeyEncoding: { type: 'spki', format: 'der' },
+        privateKeyEncoding: { type: 'pkcs8', format: 'der' },
+      })
+      return createPrivateKey({ key: privateKey, format: 'der', type: 'pkcs8' })
     }
     case 'EC': {
       const curve = EC_CURVES.get(shape.crv)

@@ -2,118 +2,142 @@
 // PBES2 iteration counts, invalid-curve ECDH-ES.
 import assert from 'node:assert/strict'
 import { Buffer } from 'node:buffer'
-import { test } from 'node:test'
-import { errors, jwe, jwk } from '../../src/index.js'
+import { errors, jwk } from '../../src/index.js'
 import { throwsCode } from '../fixtures.js'
+import { testBoth } from './implementations.js'
 import { PASSWORD, curveKey, keyFor } from './keys.js'
 import { flip, tamper } from './tamper.js'
 
 const TEXT = 'attack at dawn'
 
-test('decompression bombs: the inflated output is capped while inflating', () => {
-  const key = keyFor('A256KW')
-  // 20 MB of zeros deflate to about 20 KB: a token well under the length limit.
-  const bomb = jwe.encrypt(Buffer.alloc(20_000_000), key, { zip: 'DEF' })
-  assert.ok(bomb.length < 65536)
-  const started = process.hrtime.bigint()
-  throwsCode(() => jwe.decrypt(bomb, key), 'ERR_JWE_LIMIT_EXCEEDED', errors.JWELimitError)
-  assert.ok(process.hrtime.bigint() - started < 2_000_000_000n, 'refused quickly')
-  // The caps are configurable, both ways.
-  const small = jwe.encrypt('x'.repeat(1000), key, { zip: 'DEF' })
-  throwsCode(() => jwe.decrypt(small, key, { maxInflatedBytes: 999 }), 'ERR_JWE_LIMIT_EXCEEDED')
-  assert.equal(jwe.decrypt(small, key, { maxInflatedBytes: 1000 }).length, 1000)
-  const medium = jwe.encrypt(Buffer.alloc(300_000), key, { zip: 'DEF' })
-  throwsCode(() => jwe.decrypt(medium, key), 'ERR_JWE_LIMIT_EXCEEDED')
-  assert.equal(jwe.decrypt(medium, key, { maxInflatedBytes: 300_000 }).length, 300_000)
-})
+testBoth(
+  'decompression bombs: the inflated output is capped while inflating',
+  ({ encrypt, decrypt }) => {
+    const key = keyFor('A256KW')
+    // 20 MB of zeros deflate to about 20 KB: a token well under the length limit.
+    const bomb = encrypt(Buffer.alloc(20_000_000), key, { zip: 'DEF' })
+    assert.ok(bomb.length < 65536)
+    const started = process.hrtime.bigint()
+    throwsCode(() => decrypt(bomb, key), 'ERR_JWE_LIMIT_EXCEEDED', errors.JWELimitError)
+    assert.ok(process.hrtime.bigint() - started < 2_000_000_000n, 'refused quickly')
+    // The caps are configurable, both ways.
+    const small = encrypt('x'.repeat(1000), key, { zip: 'DEF' })
+    throwsCode(() => decrypt(small, key, { maxInflatedBytes: 999 }), 'ERR_JWE_LIMIT_EXCEEDED')
+    assert.equal(decrypt(small, key, { maxInflatedBytes: 1000 }).length, 1000)
+    const medium = encrypt(Buffer.alloc(300_000), key, { zip: 'DEF' })
+    throwsCode(() => decrypt(medium, key), 'ERR_JWE_LIMIT_EXCEEDED')
+    assert.equal(decrypt(medium, key, { maxInflatedBytes: 300_000 }).length, 300_000)
+  },
+)
 
-test('decompression bombs: the compressed input is capped before decryption', () => {
-  const key = keyFor('A256KW')
-  const random = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919) % 251))
-  const token = jwe.encrypt(random, key, { zip: 'DEF' })
-  throwsCode(() => jwe.decrypt(token, key, { maxCompressedBytes: 100 }), 'ERR_JWE_LIMIT_EXCEEDED')
-  assert.equal(jwe.decrypt(token, key).length, 3000)
-})
+testBoth(
+  'decompression bombs: the compressed input is capped before decryption',
+  ({ encrypt, decrypt }) => {
+    const key = keyFor('A256KW')
+    const random = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919) % 251))
+    const token = encrypt(random, key, { zip: 'DEF' })
+    throwsCode(() => decrypt(token, key, { maxCompressedBytes: 100 }), 'ERR_JWE_LIMIT_EXCEEDED')
+    assert.equal(decrypt(token, key).length, 3000)
+  },
+)
 
-test('zip: only DEF, and only in the protected header (see json.test.ts for unprotected)', () => {
-  const key = keyFor('dir', 'A128GCM')
-  const token = jwe.encrypt(TEXT, key, { zip: 'DEF' })
-  const other = tamper(token, (p) => (p.header.zip = 'GZIP'))
-  throwsCode(() => jwe.decrypt(other, key), 'ERR_JWE_INVALID')
-  throwsCode(() => jwe.encrypt(TEXT, key, { zip: 'GZIP' as 'DEF' }), 'ERR_JOSE_INVALID_OPTIONS')
-  throwsCode(() => jwe.encrypt(TEXT, key, { headers: { zip: 'DEF' } }), 'ERR_JOSE_INVALID_OPTIONS')
-})
+testBoth(
+  'zip: only DEF, and only in the protected header (see json.test.ts for unprotected)',
+  ({ encrypt, decrypt }) => {
+    const key = keyFor('dir', 'A128GCM')
+    const token = encrypt(TEXT, key, { zip: 'DEF' })
+    const other = tamper(token, (p) => (p.header.zip = 'GZIP'))
+    throwsCode(() => decrypt(other, key), 'ERR_JWE_INVALID')
+    throwsCode(() => encrypt(TEXT, key, { zip: 'GZIP' as 'DEF' }), 'ERR_JOSE_INVALID_OPTIONS')
+    throwsCode(() => encrypt(TEXT, key, { headers: { zip: 'DEF' } }), 'ERR_JOSE_INVALID_OPTIONS')
+  },
+)
 
-test('PBES2 is off unless named in algorithms', () => {
-  const token = jwe.encrypt(TEXT, PASSWORD, { algorithm: 'PBES2-HS256+A128KW' })
-  throwsCode(() => jwe.decrypt(token, PASSWORD), 'ERR_JWE_ALGORITHM_NOT_ALLOWED')
+testBoth('PBES2 is off unless named in algorithms', ({ encrypt, decrypt }) => {
+  const token = encrypt(TEXT, PASSWORD, { algorithm: 'PBES2-HS256+A128KW' })
+  throwsCode(() => decrypt(token, PASSWORD), 'ERR_JWE_ALGORITHM_NOT_ALLOWED')
   throwsCode(
-    () => jwe.decrypt(token, PASSWORD, { algorithms: ['A128KW', 'dir'] }),
+    () => decrypt(token, PASSWORD, { algorithms: ['A128KW', 'dir'] }),
     'ERR_JWE_ALGORITHM_NOT_ALLOWED',
   )
   // A key bound to PBES2 does not switch it on either.
   const bound = jwk.construct(PASSWORD, 'PBES2-HS256+A128KW')
-  throwsCode(() => jwe.decrypt(token, bound), 'ERR_JWE_ALGORITHM_NOT_ALLOWED')
+  throwsCode(() => decrypt(token, bound), 'ERR_JWE_ALGORITHM_NOT_ALLOWED')
   const options = { algorithms: ['PBES2-HS256+A128KW'] }
-  assert.equal(jwe.decrypt(token, PASSWORD, options).toString(), TEXT)
+  assert.equal(decrypt(token, PASSWORD, options).toString(), TEXT)
 })
 
-test('PBES2 p2c is bounded on both sides, before any derivation', () => {
+testBoth('PBES2 p2c is bounded on both sides, before any derivation', ({ encrypt, decrypt }) => {
   const options = { algorithms: ['PBES2-HS512+A256KW'] }
-  const high = jwe.encrypt(TEXT, PASSWORD, { algorithm: 'PBES2-HS512+A256KW', p2c: 10_001 })
-  throwsCode(() => jwe.decrypt(high, PASSWORD, options), 'ERR_JWE_LIMIT_EXCEEDED')
-  assert.equal(jwe.decrypt(high, PASSWORD, { ...options, maxPbes2Count: 10_001 }).toString(), TEXT)
+  const high = encrypt(TEXT, PASSWORD, { algorithm: 'PBES2-HS512+A256KW', p2c: 10_001 })
+  throwsCode(() => decrypt(high, PASSWORD, options), 'ERR_JWE_LIMIT_EXCEEDED')
+  assert.equal(decrypt(high, PASSWORD, { ...options, maxPbes2Count: 10_001 }).toString(), TEXT)
   const huge = tamper(high, (p) => (p.header.p2c = 2_000_000_000))
   const started = process.hrtime.bigint()
-  throwsCode(() => jwe.decrypt(huge, PASSWORD, options), 'ERR_JWE_LIMIT_EXCEEDED')
+  throwsCode(() => decrypt(huge, PASSWORD, options), 'ERR_JWE_LIMIT_EXCEEDED')
   assert.ok(process.hrtime.bigint() - started < 100_000_000n, 'refused without deriving')
   const low = tamper(high, (p) => (p.header.p2c = 999))
-  throwsCode(() => jwe.decrypt(low, PASSWORD, options), 'ERR_JWE_LIMIT_EXCEEDED')
+  throwsCode(() => decrypt(low, PASSWORD, options), 'ERR_JWE_LIMIT_EXCEEDED')
   throwsCode(
-    () => jwe.decrypt(low, PASSWORD, { ...options, minPbes2Count: 999 }),
+    () => decrypt(low, PASSWORD, { ...options, minPbes2Count: 999 }),
     'ERR_JWE_DECRYPTION_FAILED',
   )
   for (const bad of [0, -1, 1.5, '2048', null]) {
     const token = tamper(high, (p) => (p.header.p2c = bad))
-    throwsCode(() => jwe.decrypt(token, PASSWORD, options), 'ERR_JWE_INVALID')
+    throwsCode(() => decrypt(token, PASSWORD, options), 'ERR_JWE_INVALID')
   }
   const shortSalt = tamper(high, (p) => (p.header.p2s = 'AAAAAAAAAA'))
-  throwsCode(() => jwe.decrypt(shortSalt, PASSWORD, options), 'ERR_JWE_INVALID')
-  throwsCode(() => jwe.decrypt(high, PASSWORD, { maxPbes2Count: 0 }), 'ERR_JOSE_INVALID_OPTIONS')
+  throwsCode(() => decrypt(shortSalt, PASSWORD, options), 'ERR_JWE_INVALID')
+  throwsCode(() => decrypt(high, PASSWORD, { maxPbes2Count: 0 }), 'ERR_JOSE_INVALID_OPTIONS')
 })
 
-test('ECDH-ES: an epk off the curve, on another curve or of another type is refused', () => {
-  const key = curveKey('P-256')
-  const token = jwe.encrypt(TEXT, key.publicKey(), { algorithm: 'ECDH-ES+A128KW' })
-  const options = { algorithms: ['ECDH-ES+A128KW'] }
-  const epk = (token: string) =>
-    JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).epk
-  const original = epk(token)
-  const offCurve = {
-    ...original,
-    y: flip(Buffer.from(original.y, 'base64url'), -1).toString('base64url'),
-  }
-  const zero = { ...original, x: 'A'.repeat(43), y: 'A'.repeat(43) }
-  const otherCurve = curveKey('P-384').publicKey().toJWK()
-  const otherType = curveKey('X25519').publicKey().toJWK()
-  const mislabelled = { ...otherCurve, crv: 'P-256' }
-  const withPrivate = { ...original, d: 'A'.repeat(43) }
-  for (const bad of [offCurve, zero, otherCurve, otherType, mislabelled, withPrivate, 'x', null]) {
-    const forged = tamper(token, (p) => (p.header.epk = bad))
-    throwsCode(() => jwe.decrypt(forged, key, options), 'ERR_JWE_INVALID', errors.JWEError)
-  }
-  const missing = tamper(token, (p) => delete p.header.epk)
-  throwsCode(() => jwe.decrypt(missing, key, options), 'ERR_JWE_INVALID')
-})
+testBoth(
+  'ECDH-ES: an epk off the curve, on another curve or of another type is refused',
+  ({ encrypt, decrypt }) => {
+    const key = curveKey('P-256')
+    const token = encrypt(TEXT, key.publicKey(), { algorithm: 'ECDH-ES+A128KW' })
+    const options = { algorithms: ['ECDH-ES+A128KW'] }
+    const epk = (token: string) =>
+      JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).epk
+    const original = epk(token)
+    const offCurve = {
+      ...original,
+      y: flip(Buffer.from(original.y, 'base64url'), -1).toString('base64url'),
+    }
+    const zero = { ...original, x: 'A'.repeat(43), y: 'A'.repeat(43) }
+    const otherCurve = curveKey('P-384').publicKey().toJWK()
+    const otherType = curveKey('X25519').publicKey().toJWK()
+    const mislabelled = { ...otherCurve, crv: 'P-256' }
+    const withPrivate = { ...original, d: 'A'.repeat(43) }
+    for (const bad of [
+      offCurve,
+      zero,
+      otherCurve,
+      otherType,
+      mislabelled,
+      withPrivate,
+      'x',
+      null,
+    ]) {
+      const forged = tamper(token, (p) => (p.header.epk = bad))
+      throwsCode(() => decrypt(forged, key, options), 'ERR_JWE_INVALID', errors.JWEError)
+    }
+    const missing = tamper(token, (p) => delete p.header.epk)
+    throwsCode(() => decrypt(missing, key, options), 'ERR_JWE_INVALID')
+  },
+)
 
-test('X25519: a low-order epk gives no shared secret, and fails like a wrong tag', () => {
-  const key = curveKey('X25519')
-  const token = jwe.encrypt(TEXT, key.publicKey(), { algorithm: 'ECDH-ES' })
-  for (const x of ['A'.repeat(43), `AQ${'A'.repeat(41)}`]) {
-    const forged = tamper(token, (p) => (p.header.epk = { kty: 'OKP', crv: 'X25519', x }))
-    throwsCode(
-      () => jwe.decrypt(forged, key, { algorithms: ['ECDH-ES'] }),
-      'ERR_JWE_DECRYPTION_FAILED',
-    )
-  }
-})
+testBoth(
+  'X25519: a low-order epk gives no shared secret, and fails like a wrong tag',
+  ({ encrypt, decrypt }) => {
+    const key = curveKey('X25519')
+    const token = encrypt(TEXT, key.publicKey(), { algorithm: 'ECDH-ES' })
+    for (const x of ['A'.repeat(43), `AQ${'A'.repeat(41)}`]) {
+      const forged = tamper(token, (p) => (p.header.epk = { kty: 'OKP', crv: 'X25519', x }))
+      throwsCode(
+        () => decrypt(forged, key, { algorithms: ['ECDH-ES'] }),
+        'ERR_JWE_DECRYPTION_FAILED',
+      )
+    }
+  },
+)
