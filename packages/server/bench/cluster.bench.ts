@@ -24,8 +24,9 @@ import { createServer } from 'node:net'
 import { availableParallelism, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import autocannon, { type Options, type Request, type Result } from 'autocannon'
+import autocannon, { type Options, type Result } from 'autocannon'
 import pg from 'pg'
+import { refreshRequests } from './refresh-chains.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const serverMain = join(here, '..', 'src', 'main.js')
@@ -114,29 +115,6 @@ async function propagation(a: Instance, b: Instance): Promise<number[]> {
     times.push(performance.now() - committed)
   }
   return times
-}
-
-function refreshRequests(tokens: string[]): Request[] {
-  const pool = [...tokens]
-  return [
-    {
-      method: 'POST',
-      path: '/auth/refresh',
-      headers: json,
-      setupRequest: (request, context) => {
-        context.token = pool.pop()
-        return { ...request, body: JSON.stringify({ refresh_token: context.token }) }
-      },
-      onResponse: (code, body, context) => {
-        const ok = code === 200
-        pool.push(
-          ok
-            ? (JSON.parse(body) as { refresh_token: string }).refresh_token
-            : String(context.token),
-        )
-      },
-    },
-  ]
 }
 
 async function validateLoad(instance: Instance): Promise<Options> {

@@ -29,8 +29,9 @@ import { availableParallelism, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import autocannon, { type Options, type Request, type Result } from 'autocannon'
+import autocannon, { type Options, type Result } from 'autocannon'
 import { MasterKey, Passwords } from '@tessera/tokens'
+import { refreshRequests } from './refresh-chains.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const serverMain = join(here, '..', 'src', 'main.js')
@@ -157,32 +158,6 @@ async function login(url: string): Promise<{ access: string; refresh: string }> 
 
 function expect200(what: string, res: { status: number; body: unknown }): void {
   if (res.status !== 200) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`)
-}
-
-/** Requests that send, per chain, the latest refresh token (one chain per connection). */
-function refreshRequests(tokens: string[]): Request[] {
-  const pool = [...tokens]
-  return [
-    {
-      method: 'POST',
-      path: '/auth/refresh',
-      headers: json,
-      setupRequest: (request, context) => {
-        const token = pool.pop()
-        if (token === undefined) throw new Error('the refresh pool ran dry')
-        context.token = token
-        return { ...request, body: JSON.stringify({ refresh_token: token }) }
-      },
-      onResponse: (status, body, context) => {
-        // A failed refresh gives its token back, so the chain goes on (and the failure is counted).
-        pool.push(
-          status === 200
-            ? (JSON.parse(body) as { refresh_token: string }).refresh_token
-            : String(context.token),
-        )
-      },
-    },
-  ]
 }
 
 const fmt = (n: number, digits = 0) =>
