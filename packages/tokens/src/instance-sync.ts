@@ -119,7 +119,8 @@ export class InstanceSync {
     this.#closed = true
     clearInterval(this.#resyncTimer)
     clearTimeout(this.#retryTimer)
-    this.#setCurrent(false, 'closed')
+    // Not current any more, but no outage to report: the owner is shutting down.
+    this.#current = false
     await this.#signals.close()
   }
 
