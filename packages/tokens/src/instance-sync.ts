@@ -10,9 +10,13 @@ import type { RevocationRecord } from './stores/records.js'
 /** The transport of changes between instances ({@link RedisSignals} is the implementation). */
 export interface Signals {
   start(handlers: SignalHandlers): Promise<void>
-  publish(changes: readonly StateChange[]): Promise<void>
+  /** Resolves to whether the changes were sent; never rejects. */
+  publish(changes: readonly StateChange[]): Promise<boolean>
   close(): Promise<void>
 }
+
+/** How many unsent changes an instance keeps for later; past that, the others' reload covers them. */
+const MAX_UNSENT = 10_000
 
 /** What the sync updates; TokenService, KeyManager and Tenants fit. */
 export interface SyncTargets {
@@ -36,7 +40,7 @@ export interface InstanceSyncOptions extends SyncTargets {
   signals: Signals
   /** A full reload this often even when nothing seems lost, ms (default 60,000; 0 = never). */
   resyncMs?: number
-  /** Wait before retrying a reload that failed, ms (default 1,000). */
+  /** Wait before retrying a reload that failed, or a publish Redis did not take, ms (default 1,000). */
   retryMs?: number
   /** Told each time the instance becomes current or stops being so. */
   onStateChange?: (state: SyncState) => void
@@ -65,8 +69,11 @@ export class InstanceSync {
   #epoch = 0
   #resyncTimer: NodeJS.Timeout | undefined
   #retryTimer: NodeJS.Timeout | undefined
+  #resendTimer: NodeJS.Timeout | undefined
   #firstReload: Promise<void> | undefined
-  readonly #publishing = new Set<Promise<void>>()
+  readonly #publishing = new Set<Promise<unknown>>()
+  /** Changes Redis did not take, sent again once this instance can reach it (oldest dropped). */
+  #unsent: StateChange[] = []
   #closed = false
 
   /** @param options the signals, what to update, and the resync period */
@@ -93,10 +100,14 @@ export class InstanceSync {
       subscribed: () => {
         const reload = this.#reload()
         this.#firstReload ??= reload
+        this.#resend()
       },
       lost: (reason) => this.#lost(reason),
     })
     await this.#firstReload
+    // Changes Redis did not take are tried again every retryMs until it takes them.
+    this.#resendTimer = setInterval(() => this.#resend(), this.#retryMs)
+    this.#resendTimer.unref()
     if (this.#resyncMs > 0) {
       this.#resyncTimer = setInterval(() => void this.#reload(false), this.#resyncMs)
       this.#resyncTimer.unref()
@@ -108,7 +119,21 @@ export class InstanceSync {
     // Revocations apply here at once too: the caller may answer before its own signal comes
     // back. (Key and tenant writers have already updated their own caches.)
     this.#apply(changes.filter((change) => change.kind === 'revocation'))
-    const sent = this.#signals.publish(changes)
+    this.#send(changes)
+  }
+
+  #resend(): void {
+    if (this.#unsent.length > 0 && !this.#closed) this.#send(this.#unsent.splice(0))
+  }
+
+  #send(changes: StateChange[]): void {
+    const sent = this.#signals.publish(changes).then((ok) => {
+      if (ok) return
+      // Cut off from Redis: the others would only see these at their next full reload. Keep
+      // them, bounded, and send them again (every retryMs, and on every new subscription).
+      this.#unsent.push(...changes)
+      if (this.#unsent.length > MAX_UNSENT) this.#unsent.splice(0, this.#unsent.length - MAX_UNSENT)
+    })
     this.#publishing.add(sent)
     void sent.finally(() => this.#publishing.delete(sent))
   }
@@ -119,6 +144,7 @@ export class InstanceSync {
     this.#closed = true
     clearInterval(this.#resyncTimer)
     clearTimeout(this.#retryTimer)
+    clearInterval(this.#resendTimer)
     // Not current any more, but no outage to report: the owner is shutting down.
     this.#current = false
     await this.#signals.close()

@@ -59,7 +59,7 @@ async function instance(t: TestContext, raw: Storage, channel: string) {
     publisher.disconnect()
     subscriber.disconnect()
   })
-  return { storage, tenants, keys, accounts, tokens, sync, subscriber, states }
+  return { storage, tenants, keys, accounts, tokens, sync, publisher, subscriber, states }
 }
 
 async function pair(t: TestContext) {
@@ -181,3 +181,25 @@ test('a heartbeat that stops arriving counts as lost', { skip }, async (t) => {
   await eventually(() => !b.sync.current)
   assert.match(b.states.at(-1)?.reason ?? '', /heartbeat/)
 })
+
+test(
+  'changes an instance could not publish are sent once it reaches Redis again',
+  { skip },
+  async (t) => {
+    const { a, b, tenantId, login } = await pair(t)
+    const tokens = await login()
+    await b.tokens.validate(tokens.accessToken, { tenantId })
+    a.publisher.disconnect() // A alone is cut off from Redis for publishing
+    await a.tokens.revoke(tokens.accessToken, { tenantId })
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    // B could not have heard it (its next full reload is a minute away)...
+    await b.tokens.validate(tokens.accessToken, { tenantId })
+    await a.publisher.connect()
+    // ...and hears it as soon as A can publish again.
+    await eventually(
+      async () =>
+        (await refusedWith(b.tokens.validate(tokens.accessToken, { tenantId }))) ===
+        'ERR_TOKEN_REVOKED',
+    )
+  },
+)

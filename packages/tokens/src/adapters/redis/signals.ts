@@ -97,13 +97,18 @@ export class RedisSignals {
     }
   }
 
-  /** Publishes changes to every instance (this one included). Never throws. */
-  async publish(changes: readonly StateChange[]): Promise<void> {
-    if (changes.length === 0 || this.#closed) return
+  /**
+   * Publishes changes to every instance (this one included). Never throws; resolves to whether
+   * Redis took them (false: the caller may publish them again later).
+   */
+  async publish(changes: readonly StateChange[]): Promise<boolean> {
+    if (changes.length === 0 || this.#closed) return true
     try {
       await this.#publisher.publish(this.#channel, JSON.stringify({ from: this.#from, changes }))
+      return true
     } catch (err) {
       this.#onPublishError(err)
+      return false
     }
   }
 
