@@ -41,6 +41,29 @@ export function usageError(message: string): CliError {
 }
 
 /**
+ * A usage error for a key the library refused (wrong type, too weak, unreadable), with `advice` on
+ * what to pass instead; undefined for any other error.
+ *
+ * @param err - what the library threw
+ * @param advice - what to check, shown after the library's reason
+ * @example
+ * ```ts
+ * throw keyError(err, 'check --key') ?? err
+ * ```
+ */
+export function keyError(err: unknown, advice: string): CliError | undefined {
+  const code = (err as { code?: unknown } | null)?.code
+  if (code !== 'ERR_JWT_KEY_INVALID' && code !== 'ERR_KEY_INVALID' && code !== 'ERR_JWK_INVALID') {
+    return undefined
+  }
+  return new CliError(
+    EXIT.usage,
+    code,
+    `the key cannot be used: ${(err as Error).message} (${advice})`,
+  )
+}
+
+/**
  * Reads all of stdin, or returns `undefined` when stdin is a terminal (nothing was piped in).
  * `process.stdin` is never touched: creating it makes a pipe non-blocking, and a read then fails
  * with EAGAIN whenever the program writing into the pipe (curl, another tessera) is slower than

@@ -15,7 +15,16 @@ import {
 } from '@tessera/jose'
 import { Command } from 'commander'
 import { ConfigProblem, parseDuration } from '../config-values.js'
-import { CliError, EXIT, output, readKeyFile, readStdin, run, usageError } from './common.js'
+import {
+  CliError,
+  EXIT,
+  keyError,
+  output,
+  readKeyFile,
+  readStdin,
+  run,
+  usageError,
+} from './common.js'
 
 /** The options of `tessera token encode`. */
 export interface EncodeOptions {
@@ -195,16 +204,11 @@ function encode(claims: Record<string, unknown>, options: EncodeOptions): Encode
 // The library's typed errors, as what to change on the command line.
 function explain(err: unknown): unknown {
   if (!(err instanceof errors.JOSEError)) return err
-  const code = err.code
-  if (code === 'ERR_JWT_KEY_INVALID' || code === 'ERR_KEY_INVALID' || code === 'ERR_JWK_INVALID') {
-    return new CliError(
-      EXIT.usage,
-      code,
-      `the key cannot be used: ${err.message} (check --key and --alg; ` +
-        '`tessera keys generate <alg> --out <file>` makes a good one)',
-    )
-  }
-  return new CliError(EXIT.usage, code, `cannot encode: ${err.message}`)
+  const advice =
+    'check --key and --alg; `tessera keys generate <alg> --out <file>` makes a good one'
+  return (
+    keyError(err, advice) ?? new CliError(EXIT.usage, err.code, `cannot encode: ${err.message}`)
+  )
 }
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value]

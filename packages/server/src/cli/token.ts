@@ -4,7 +4,16 @@
 // (token-encode.ts) makes one.
 import { errors, jwe, jwk, jwt, KEY_MANAGEMENT_ALGORITHMS } from '@tessera/jose'
 import { Command } from 'commander'
-import { CliError, EXIT, output, readKeyFile, readToken, run, usageError } from './common.js'
+import {
+  CliError,
+  EXIT,
+  keyError,
+  output,
+  readKeyFile,
+  readToken,
+  run,
+  usageError,
+} from './common.js'
 import { tokenEncodeCommand } from './token-encode.js'
 
 /** Options shared by the token commands. */
@@ -87,14 +96,9 @@ function unverified(token: string): TokenReport {
 function invalid(err: unknown): unknown {
   if (err instanceof CliError) return err
   if (!(err instanceof errors.JOSEError)) return err
+  const key = keyError(err, 'check --key: a PEM, a JWK or a JWK Set')
+  if (key !== undefined) return key
   const code = err.code
-  if (code === 'ERR_JWT_KEY_INVALID' || code === 'ERR_KEY_INVALID' || code === 'ERR_JWK_INVALID') {
-    return new CliError(
-      EXIT.usage,
-      code,
-      `the key cannot be used: ${err.message} (check --key: a PEM, a JWK or a JWK Set)`,
-    )
-  }
   if (code === 'ERR_JOSE_INVALID_OPTIONS') return new CliError(EXIT.usage, code, err.message)
   const hint = code === 'ERR_JWT_AUDIENCE_INVALID' ? ' (an aud claim needs a matching --aud)' : ''
   return new CliError(EXIT.invalid, code, `invalid token: ${err.message}${hint}`)

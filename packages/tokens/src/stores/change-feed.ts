@@ -2,7 +2,7 @@
 // Storage wrapped by observeChanges reports each one after it commits, never before, so an instance
 // is never told about a change that then rolled back.
 import type { Storage, Stores } from './interfaces.js'
-import type { RevocationRecord } from './records.js'
+import type { RevocationRecord, SigningKeyRecord, TenantRecord } from './records.js'
 
 /** A committed change that other instances apply to what they keep in memory. */
 export type StateChange =
@@ -49,41 +49,44 @@ export function observeChanges(storage: Storage, onCommitted: OnCommitted): Stor
 /** The stores, with the writes others cache reported to `record` once each succeeds. */
 function observed(stores: Stores, record: (change: StateChange) => void): Stores {
   const { revocations, signingKeys, tenants } = stores
+  // A write that, once it has succeeded, reports the change it made.
+  const reporting =
+    <T>(write: (value: T) => Promise<void>, change: (value: T) => StateChange) =>
+    async (value: T) => {
+      await write(value)
+      record(change(value))
+    }
+  const keysOf = (key: { tenantId: string }): StateChange => ({
+    kind: 'keys',
+    tenantId: key.tenantId,
+  })
+  const tenantOf = (tenant: { id: string }): StateChange => ({
+    kind: 'tenant',
+    tenantId: tenant.id,
+  })
   return {
     users: stores.users,
     sessions: stores.sessions,
     audit: stores.audit,
     apiKeys: stores.apiKeys,
     revocations: {
-      put: async (revocation) => {
-        await revocations.put(revocation)
-        record({ kind: 'revocation', revocation })
-      },
+      put: reporting(
+        (r) => revocations.put(r),
+        (revocation) => ({ kind: 'revocation', revocation }),
+      ),
       listActive: (now) => revocations.listActive(now),
       prune: (now) => revocations.prune(now),
     },
     signingKeys: {
-      add: async (key) => {
-        await signingKeys.add(key)
-        record({ kind: 'keys', tenantId: key.tenantId })
-      },
-      update: async (key) => {
-        await signingKeys.update(key)
-        record({ kind: 'keys', tenantId: key.tenantId })
-      },
+      add: reporting<SigningKeyRecord>((key) => signingKeys.add(key), keysOf),
+      update: reporting<SigningKeyRecord>((key) => signingKeys.update(key), keysOf),
       list: (tenantId) => signingKeys.list(tenantId),
       listAll: () => signingKeys.listAll(),
       lock: (tenantId) => signingKeys.lock(tenantId),
     },
     tenants: {
-      create: async (tenant) => {
-        await tenants.create(tenant)
-        record({ kind: 'tenant', tenantId: tenant.id })
-      },
-      update: async (tenant) => {
-        await tenants.update(tenant)
-        record({ kind: 'tenant', tenantId: tenant.id })
-      },
+      create: reporting<TenantRecord>((tenant) => tenants.create(tenant), tenantOf),
+      update: reporting<TenantRecord>((tenant) => tenants.update(tenant), tenantOf),
       get: (id) => tenants.get(id),
       getByName: (name) => tenants.getByName(name),
       list: () => tenants.list(),
