@@ -92,7 +92,7 @@ export async function rotate(
   const withinGrace = now - record.consumedAt <= config.reuseGraceSeconds * 1000
   const successor =
     withinGrace && record.sealedSuccessor !== null
-      ? openSuccessor(presented, record.sealedSuccessor)
+      ? openSuccessor(presented, record.sealedSuccessor, record.successorHash)
       : undefined
   if (successor !== undefined) {
     await tx.audit.append({
