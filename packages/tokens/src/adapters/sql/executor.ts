@@ -1,5 +1,6 @@
 import type { Compilable, CompiledQuery, Kysely, QueryResult, Transaction } from 'kysely'
 import type { Database, Millis } from '../../db/schema.js'
+import { sqliteRunner } from '../../db/sqlite.js'
 import { ConflictError, StoreUnavailableError, TokenError } from '../../errors.js'
 
 /** A connection or a transaction: SQL stores run on either. */
@@ -58,7 +59,9 @@ export type PreparedQuery<A extends readonly unknown[], R> = (
 /**
  * A query whose SQL is built and compiled once per dialect; each run only binds new values. Kysely
  * otherwise builds and compiles every query anew, which on the hot paths (refresh rotation, audit
- * appends) costs more than SQLite takes to run them. `build` receives placeholders for `args`: it
+ * appends) costs more than SQLite takes to run them. Inside a transaction on a database that
+ * `openSqlite` opened, the statement also skips Kysely's connection queue: the transaction
+ * holds SQLite's one connection, and better-sqlite3 runs it synchronously. `build` receives placeholders for `args`: it
  * must only use them as values (never to choose the shape of the query), so that one compiled SQL
  * text serves every call.
  *
@@ -86,6 +89,12 @@ export function prepared<A extends readonly unknown[], R>(
     const parameters = template.parameters.map((value) =>
       value instanceof Slot ? args[value.index] : value,
     )
-    return db.executeQuery<R>({ ...template, parameters })
+    const direct = db.isTransaction ? sqliteRunner(adapter) : undefined
+    if (direct === undefined) return db.executeQuery<R>({ ...template, parameters })
+    try {
+      return Promise.resolve(direct(template.sql, parameters) as QueryResult<R>)
+    } catch (err) {
+      return Promise.reject(err as Error)
+    }
   }
 }

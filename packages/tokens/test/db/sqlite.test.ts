@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import Database from 'better-sqlite3'
+import { sql } from 'kysely'
+import { createSqlStorage } from '../../src/adapters/sql/storage.js'
+import { openSqlite } from '../../src/db/sqlite.js'
+import { verifyChain } from '../../src/audit/verify.js'
+import { ConflictError, InvalidInputError } from '../../src/errors.js'
+import { events, givenSession, givenTenant, T0 } from '../support.js'
+
+function tempFile(t: { after(fn: () => void): void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-sqlite-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  return join(dir, 'tessera.db')
+}
+
+test('openSqlite: WAL, checkpoints every 10,000 pages unless told, and refuses a bad count', async (t) => {
+  const file = tempFile(t)
+  const pragma = async (db: ReturnType<typeof openSqlite>, name: string) =>
+    Object.values((await sql.raw(`pragma ${name}`).execute(db)).rows[0] as object)[0]
+  const db = openSqlite({ driver: Database, filename: file })
+  assert.equal(await pragma(db, 'journal_mode'), 'wal')
+  assert.equal(await pragma(db, 'wal_autocheckpoint'), 10_000)
+  await db.destroy()
+  const small = openSqlite({ driver: Database, filename: file, checkpointPages: 500 })
+  assert.equal(await pragma(small, 'wal_autocheckpoint'), 500)
+  await small.destroy()
+  const elsewhere = tempFile(t)
+  for (const checkpointPages of [0, -1, 1.5, Number.NaN]) {
+    assert.throws(
+      () => openSqlite({ driver: Database, filename: elsewhere, checkpointPages }),
+      InvalidInputError,
+    )
+  }
+  assert.equal(existsSync(elsewhere), false, 'nothing is opened before the options are checked')
+})
+
+// Inside a transaction, compiled statements run on the connection directly (skipping Kysely's queue):
+// their failures must still be typed and still roll the whole transaction back.
+test('a statement that fails inside a SQLite transaction is typed and rolls everything back', async (t) => {
+  const storage = await createSqlStorage(openSqlite({ driver: Database, filename: tempFile(t) }))
+  t.after(() => storage.close())
+  const tenant = await givenTenant(storage)
+  await storage.users.create({
+    id: 'u1',
+    tenantId: tenant.id,
+    username: 'alice',
+    email: null,
+    passwordHash: 'x',
+    roles: [],
+    scopes: [],
+    disabled: false,
+    failedAttempts: 0,
+    lockedUntil: null,
+    passwordChangedAt: T0,
+    createdAt: T0,
+    updatedAt: T0,
+  })
+  const session = await givenSession(storage, tenant.id, 'u1')
+  const token = {
+    hash: 'h'.repeat(64),
+    tenantId: tenant.id,
+    sessionId: session.id,
+    createdAt: T0,
+    expiresAt: T0 + 1000,
+    consumedAt: null,
+    successorHash: null,
+    sealedSuccessor: null,
+  }
+  await storage.sessions.addRefreshToken(token)
+  const before = (await events(storage, tenant.id)).length
+  await assert.rejects(
+    storage.transaction(async (tx) => {
+      await tx.audit.append({
+        tenantId: tenant.id,
+        type: 'token.refreshed',
+        severity: 'info',
+        time: T0,
+      })
+      await tx.sessions.touch(tenant.id, session.id, T0 + 5, '10.0.0.1')
+      await tx.sessions.addRefreshToken(token)
+    }),
+    ConflictError,
+  )
+  assert.equal((await events(storage, tenant.id)).length, before)
+  assert.equal((await storage.sessions.get(tenant.id, session.id))!.lastUsedAt, session.lastUsedAt)
+  // And a transaction that succeeds leaves both writes, in order, with the chain intact.
+  await storage.transaction(async (tx) => {
+    await tx.audit.append({
+      tenantId: tenant.id,
+      type: 'token.refreshed',
+      severity: 'info',
+      time: T0,
+    })
+    await tx.sessions.touch(tenant.id, session.id, T0 + 7, '10.0.0.1')
+  })
+  assert.equal((await events(storage, tenant.id)).length, before + 1)
+  assert.equal((await storage.sessions.get(tenant.id, session.id))!.lastUsedAt, T0 + 7)
+  assert.equal((await verifyChain(storage.audit, tenant.id)).ok, true)
+})
