@@ -1,11 +1,13 @@
 import { Migrator, PostgresAdapter, sql, type Kysely, type Migration } from 'kysely'
 import { initial } from '../migrations/0001-initial.js'
+import { auditEventsBySeq } from '../migrations/0002-audit-events-by-seq.js'
 import { StoreUnavailableError } from '../errors.js'
 import type { Database } from './schema.js'
 
 /** The migrations, in order. The names are part of the schema history: never rename one. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-audit-events-by-seq': auditEventsBySeq,
 }
 
 /**
