@@ -38,7 +38,8 @@ export interface SqliteOptions {
    * How many pages the write-ahead log may hold before a commit copies them into the database
    * (SQLite's `wal_autocheckpoint`). Default 10,000 (about 40 MB): each checkpoint costs two fsyncs
    * on the committing request, and SQLite's own default of 1,000 put one on every seventieth
-   * refresh rotation.
+   * refresh rotation. Durability does not depend on it: `createSqlStorage` also checkpoints every
+   * few seconds (its `checkpointIntervalMs`).
    */
   checkpointPages?: number
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
@@ -100,4 +100,28 @@ test('a statement that fails inside a SQLite transaction is typed and rolls ever
   assert.equal((await events(storage, tenant.id)).length, before + 1)
   assert.equal((await storage.sessions.get(tenant.id, session.id))!.lastUsedAt, T0 + 7)
   assert.equal((await verifyChain(storage.audit, tenant.id)).ok, true)
+})
+
+test('the log is checkpointed on a timer, so a quiet database does not keep commits only in the WAL', async (t) => {
+  const file = tempFile(t)
+  const storage = await createSqlStorage(openSqlite({ driver: Database, filename: file }), {
+    checkpointIntervalMs: 50,
+  })
+  t.after(() => storage.close())
+  const marker = `checkpoint-marker-${Date.now()}`
+  await givenTenant(storage, {}).then((tenant) =>
+    storage.tenants.update({ ...tenant, name: marker, updatedAt: T0 + 1 }),
+  )
+  // Far fewer pages than the page-count threshold: only the timer moves them into the file.
+  let inFile = false
+  for (let i = 0; i < 100 && !inFile; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    inFile = readFileSync(file).includes(marker)
+  }
+  assert.ok(inFile, 'the commit reached the database file')
+  const other = openSqlite({ driver: Database, filename: tempFile(t) })
+  for (const checkpointIntervalMs of [0, -5, 2.5]) {
+    await assert.rejects(createSqlStorage(other, { checkpointIntervalMs }), InvalidInputError)
+  }
+  await other.destroy()
 })

@@ -1,9 +1,9 @@
 // The SQL storage: SQLite by default, PostgreSQL through the same queries (Kysely dialects).
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../db/schema.js'
 import { migrate } from '../../db/migrate.js'
 import { sqliteRunner } from '../../db/sqlite.js'
-import { StoreUnavailableError, TokenError } from '../../errors.js'
+import { InvalidInputError, StoreUnavailableError, TokenError } from '../../errors.js'
 import type { Storage, Stores } from '../../stores/interfaces.js'
 import { SqlApiKeyStore } from './api-key-store.js'
 import { SqlAuditStore } from './audit-store.js'
@@ -27,6 +27,28 @@ function storesOn(db: Executor): Stores {
   }
 }
 
+// Under synchronous=NORMAL a commit is durable against power loss once a checkpoint has synced the
+// log. Checkpoints come every `checkpointPages` pages, which at low traffic can take hours: a timer
+// bounds the window to a few seconds whatever the traffic.
+const CHECKPOINT_INTERVAL_MS = 5_000
+
+/** Options for {@link createSqlStorage}. */
+export interface SqlStorageOptions {
+  /**
+   * On SQLite, how often the log is checkpointed whatever the traffic, in milliseconds (default
+   * 5,000): under `synchronous=NORMAL`, the most a power loss can roll back.
+   */
+  checkpointIntervalMs?: number
+}
+
+function checkpointEvery(db: Kysely<Database>, ms: number): NodeJS.Timeout {
+  return setInterval(() => {
+    // PASSIVE never waits for readers; a failure is retried at the next tick (and the page-count
+    // checkpoint still runs), so it is not worth an error.
+    sql`pragma wal_checkpoint(passive)`.execute(db).catch(() => undefined)
+  }, ms).unref()
+}
+
 /**
  * Opens SQL storage on a Kysely instance and brings its schema up to date.
  *
@@ -36,12 +58,20 @@ function storesOn(db: Executor): Stores {
  * const storage = await createSqlStorage(openSqlite({ driver: Database, filename: 'tessera.db' }))
  * ```
  */
-export async function createSqlStorage(db: Kysely<Database>): Promise<Storage> {
+export async function createSqlStorage(
+  db: Kysely<Database>,
+  options: SqlStorageOptions = {},
+): Promise<Storage> {
+  const interval = options.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS
+  if (!Number.isSafeInteger(interval) || interval < 1) {
+    throw new InvalidInputError('checkpointIntervalMs must be a positive integer')
+  }
   await migrate(db)
   const stores = storesOn(db)
   // On a SQLite file opened by openSqlite, transactions that arrive together share a commit.
   const runner = sqliteRunner(db.getExecutor().adapter)
   const group = runner === undefined ? undefined : new GroupCommit(db, runner, storesOn)
+  const checkpoints = runner === undefined ? undefined : checkpointEvery(db, interval)
   return {
     ...stores,
     async transaction(fn) {
@@ -55,6 +85,7 @@ export async function createSqlStorage(db: Kysely<Database>): Promise<Storage> {
       }
     },
     async close() {
+      if (checkpoints !== undefined) clearInterval(checkpoints)
       await group?.drain()
       await db.destroy()
     },
