@@ -519,13 +519,19 @@ export class TokenService {
     this.#revoked.apply(revocation)
   }
 
-  /** Housekeeping: forgets expired revocations and sealed successors past the grace window. */
+  /**
+   * Housekeeping: forgets expired revocations, sealed successors past the grace window, and the
+   * refresh tokens of sessions that ended more than a day ago (until then, presenting one still says
+   * that its session has ended rather than that it is unknown).
+   */
   async prune(): Promise<void> {
     const now = this.#clock()
+    const dayAgo = now - 24 * 3600 * 1000
     await this.#storage.revocations.prune(now)
     this.#revoked.prune(now)
     // The longest grace window any tenant may set is bounded by the absolute session lifetime.
-    await this.#storage.sessions.pruneSealed(now - 24 * 3600 * 1000)
+    await this.#storage.sessions.pruneSealed(dayAgo)
+    await this.#storage.sessions.pruneRefreshTokens(dayAgo)
   }
 
   // Refreshes are limited per session: the token's session is read first, outside the rotation,

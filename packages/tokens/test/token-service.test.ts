@@ -5,6 +5,7 @@ import { Accounts } from '../src/accounts.js'
 import { ApiKeys, apiKeySessionId } from '../src/api-keys.js'
 import * as errors from '../src/errors.js'
 import { KeyManager } from '../src/key-manager.js'
+import { hashToken } from '../src/refresh-tokens.js'
 import { MasterKey } from '../src/key-wrap.js'
 import { InMemoryMetrics } from '../src/metrics.js'
 import { auditRateLimits, RateLimits } from '../src/rate-limits.js'
@@ -240,6 +241,31 @@ test('revoke: an access token by jti, a refresh token with its session (RFC 7009
   // Unknown and malformed tokens are ignored, as RFC 7009 says.
   assert.equal(await service.revoke('garbage', { tenantId }), false)
   assert.equal(await service.revoke('rt_' + 'B'.repeat(43), { tenantId }), false)
+})
+
+test('prune deletes the refresh tokens of sessions ended over a day ago, and no others', async (t) => {
+  const { service, tenantId, login, clock, storage } = await setup(t)
+  const ended = await login('phone')
+  const endedNext = (await service.refresh(ended.refreshToken, { tenantId })).refreshToken
+  const live = await login('laptop')
+  await service.revoke(endedNext, { tenantId })
+  const stored = async (token: string) =>
+    (await storage.sessions.findRefreshToken(tenantId, hashToken(token))) !== undefined
+
+  // Within the day the ended session's tokens stay: presenting one says the session has ended.
+  clock.advance(3600 * 1000)
+  await service.prune()
+  assert.ok(await stored(ended.refreshToken))
+  await assert.rejects(service.refresh(endedNext, { tenantId }), errors.TokenRevokedError)
+
+  clock.advance(24 * 3600 * 1000)
+  await service.prune()
+  assert.equal(await stored(ended.refreshToken), false)
+  assert.equal(await stored(endedNext), false)
+  await assert.rejects(service.refresh(endedNext, { tenantId }), errors.InvalidTokenError)
+  // The live session is untouched and still rotates.
+  assert.ok(await stored(live.refreshToken))
+  await service.refresh(live.refreshToken, { tenantId })
 })
 
 test('introspection answers active or not, never why (RFC 7662)', async (t) => {

@@ -60,6 +60,11 @@ export interface SessionStore {
   ): Promise<boolean>
   /** Forgets sealed successors consumed before `before` (past the grace window). */
   pruneSealed(before: number): Promise<number>
+  /**
+   * Deletes the refresh tokens of sessions that ended (expired or revoked) before `before`: none of
+   * them can rotate any more, and without this every rotation's row stays forever. Returns how many.
+   */
+  pruneRefreshTokens(before: number): Promise<number>
 }
 
 export interface RevocationStore {

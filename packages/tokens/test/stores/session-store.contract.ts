@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { Storage } from '../../src/stores/interfaces.js'
+import type { RefreshTokenRecord, SessionRecord } from '../../src/stores/records.js'
 import {
   givenSession,
   givenTenant,
@@ -194,6 +195,44 @@ export function sessionStoreContract(make: () => Promise<Storage>): void {
     assert.deepEqual(await storage.sessions.findRefreshToken(tenant.id, fresh.hash), fresh)
     const theirs = await storage.sessions.findRefreshToken(other.tenant.id, elsewhere.hash)
     assert.equal(theirs!.sealedSuccessor, null)
+  })
+
+  test('refresh tokens: pruneRefreshTokens deletes those of sessions ended before the cut-off', async () => {
+    const storage = await make()
+    const { tenant, user, session: live } = await givenSession(storage)
+    const session = async (overrides: Partial<SessionRecord>) => {
+      const record = sessionRecord(tenant.id, user.id, overrides)
+      await storage.sessions.create(record)
+      return record
+    }
+    const expiredLongAgo = await session({ expiresAt: T0 + 10 })
+    const expiredRecently = await session({ expiresAt: T0 + 100 })
+    const revokedLongAgo = await session({})
+    await storage.sessions.revoke(tenant.id, revokedLongAgo.id, T0 + 20, 'test')
+    const revokedRecently = await session({})
+    await storage.sessions.revoke(tenant.id, revokedRecently.id, T0 + 90, 'test')
+    const tokens = new Map<string, RefreshTokenRecord[]>()
+    for (const s of [live, expiredLongAgo, expiredRecently, revokedLongAgo, revokedRecently]) {
+      const pair = [refreshTokenRecord(tenant.id, s.id), refreshTokenRecord(tenant.id, s.id)]
+      for (const token of pair) await storage.sessions.addRefreshToken(token)
+      tokens.set(s.id, pair)
+    }
+    const kept = (sessionId: string) =>
+      Promise.all(
+        tokens
+          .get(sessionId)!
+          .map(
+            async (t) => (await storage.sessions.findRefreshToken(tenant.id, t.hash)) !== undefined,
+          ),
+      )
+
+    assert.equal(await storage.sessions.pruneRefreshTokens(T0 + 50), 4)
+    assert.equal(await storage.sessions.pruneRefreshTokens(T0 + 50), 0)
+    assert.deepEqual(await kept(expiredLongAgo.id), [false, false])
+    assert.deepEqual(await kept(revokedLongAgo.id), [false, false])
+    for (const s of [live, expiredRecently, revokedRecently]) {
+      assert.deepEqual(await kept(s.id), [true, true], s.id)
+    }
   })
 
   test('THE RACE: 50 concurrent refreshes of one token, each in a transaction: one wins', async () => {

@@ -125,4 +125,21 @@ export class MemorySessionStore implements SessionStore {
       return pruned
     })
   }
+
+  pruneRefreshTokens(before: number): Promise<number> {
+    return this.#scope.run((state) => {
+      let pruned = 0
+      for (const token of [...state.refreshTokens.values()]) {
+        const session = state.sessions.get(token.sessionId)
+        if (session === undefined || !endedBefore(session, before)) continue
+        state.remove(state.refreshTokens, token.hash)
+        pruned++
+      }
+      return pruned
+    })
+  }
+}
+
+function endedBefore(session: SessionRecord, before: number): boolean {
+  return session.expiresAt < before || (session.revokedAt !== null && session.revokedAt < before)
 }

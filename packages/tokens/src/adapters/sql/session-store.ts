@@ -182,6 +182,21 @@ export class SqlSessionStore implements SessionStore {
       return Number(result.numUpdatedRows)
     })
   }
+
+  pruneRefreshTokens(before: number): Promise<number> {
+    return guard('prune refresh tokens', async () => {
+      const result = await this.#db
+        .deleteFrom('refresh_tokens')
+        .where('session_id', 'in', (eb) =>
+          eb
+            .selectFrom('sessions')
+            .select('id')
+            .where((s) => s.or([s('expires_at', '<', before), s('revoked_at', '<', before)])),
+        )
+        .executeTakeFirst()
+      return Number(result.numDeletedRows)
+    })
+  }
 }
 
 function sessionRow(s: SessionRecord): Selectable<SessionsTable> {
