@@ -81,8 +81,15 @@ export function seeded(seed: number): () => number {
  * migration and generator.
  */
 export async function auditBenchDb(log: (line: string) => void): Promise<string> {
-  const migration = readFileSync(new URL('../src/migrations/0001-initial.js', import.meta.url))
-  const key = createHash('sha256').update(GENERATOR_VERSION).update(migration).digest('hex')
+  // Keyed by every migration, so a schema change rebuilds the file rather than migrating a cache.
+  const migrations = new URL('../src/migrations/', import.meta.url)
+  const hash = createHash('sha256').update(GENERATOR_VERSION)
+  for (const name of readdirSync(migrations)
+    .filter((n) => n.endsWith('.js'))
+    .sort()) {
+    hash.update(readFileSync(new URL(name, migrations)))
+  }
+  const key = hash.digest('hex')
   const file = join(tmpdir(), `tessera-bench-${GENERATOR_VERSION}-${key.slice(0, 12)}.db`)
   if (existsSync(file)) {
     log(`using the cached database ${file}`)
