@@ -20,12 +20,12 @@
 //  - sign: JSON.stringify of the same claims object, base64url of it, node:crypto sign (createHmac
 //    for HS256) of the signing input with a prepared KeyObject, base64url of the signature, and the
 //    concatenation; the header segment is precomputed. No clock read, no claim defaults or checks.
-//  - verify: split at the dots, node:crypto verify of the signing input against the base64url-decoded
-//    signature (for HS256: the createHmac digest as base64url text, compared with the signature
-//    segment in constant time after a length check, the cheapest way on Node 20, and the one
-//    Tessera uses), then base64url-decode and JSON.parse the payload. No header parsing, no alg
-//    allow-list, no strict base64url, no claim checks: everything a library must add is counted
-//    against the library.
+//  - verify: split at the dots (indexOf from the front twice: cheaper on Node 20 than lastIndexOf),
+//    node:crypto verify of the signing input against the base64url-decoded signature (for HS256:
+//    the createHmac digest as base64url text, compared with the signature segment in constant time
+//    after a length check, the cheapest way on Node 20, and the one Tessera uses), then
+//    base64url-decode and JSON.parse the payload. No header parsing, no alg allow-list, no strict
+//    base64url, no claim checks: everything a library must add is counted against the library.
 //
 // ES256 signatures are in the JOSE form (r || s, `dsaEncoding: 'ieee-p1363'`) for the floor too.
 //
@@ -184,7 +184,7 @@ function floorVerifier(alg: Alg, key: KeyObject): (token: string) => unknown {
   if (alg === 'HS256') {
     return (token) => {
       const first = token.indexOf('.')
-      const last = token.lastIndexOf('.')
+      const last = token.indexOf('.', first + 1)
       // The MAC as base64url text, compared with the segment character by character in constant
       // time: on Node 20 this costs less than a digest into bytes, a decode of the segment and
       // timingSafeEqual, and the floor is the least work, so it takes the cheaper way too.
@@ -199,7 +199,7 @@ function floorVerifier(alg: Alg, key: KeyObject): (token: string) => unknown {
   const options = signOptions(alg, key)
   return (token) => {
     const first = token.indexOf('.')
-    const last = token.lastIndexOf('.')
+    const last = token.indexOf('.', first + 1)
     const input = Buffer.from(token.slice(0, last), 'latin1')
     const signature = Buffer.from(token.slice(last + 1), 'base64url')
     if (!cryptoVerify(hash, input, options, signature)) fail()
