@@ -20,9 +20,10 @@
 //  - sign: JSON.stringify of the same claims object, base64url of it, node:crypto sign (createHmac
 //    for HS256) of the signing input with a prepared KeyObject, base64url of the signature, and the
 //    concatenation; the header segment is precomputed. No clock read, no claim defaults or checks.
-//  - verify: split at the dots, node:crypto verify (for HS256: createHmac digest, read as latin1
-//    text and turned into bytes, which is cheaper on Node 20 than a Buffer digest, + timingSafeEqual
-//    after a length check) of the signing input against the base64url-decoded signature, then
+//  - verify: split at the dots (indexOf from the front twice: cheaper on Node 20 than lastIndexOf),
+//    node:crypto verify of the signing input against the base64url-decoded signature (for HS256:
+//    the createHmac digest as base64url text, compared with the signature segment in constant time
+//    after a length check, the cheapest way on Node 20, and the one Tessera uses), then
 //    base64url-decode and JSON.parse the payload. No header parsing, no alg allow-list, no strict
 //    base64url, no claim checks: everything a library must add is counted against the library.
 //
@@ -45,7 +46,6 @@ import {
   createSecretKey,
   generateKeyPairSync,
   sign as cryptoSign,
-  timingSafeEqual,
   verify as cryptoVerify,
   webcrypto,
   type KeyObject,
@@ -184,15 +184,14 @@ function floorVerifier(alg: Alg, key: KeyObject): (token: string) => unknown {
   if (alg === 'HS256') {
     return (token) => {
       const first = token.indexOf('.')
-      const last = token.lastIndexOf('.')
-      // The MAC as 'binary' (latin1) text, then bytes: on Node 20 a digest straight into a Buffer
-      // costs ~0.5 us more, and the floor is the least work, so it takes the cheaper way too.
-      const mac = Buffer.from(
-        createHmac('sha256', key).update(token.slice(0, last), 'latin1').digest('binary'),
-        'latin1',
-      )
-      const signature = Buffer.from(token.slice(last + 1), 'base64url')
-      if (signature.length !== mac.length || !timingSafeEqual(signature, mac)) fail()
+      const last = token.indexOf('.', first + 1)
+      // The MAC as base64url text, compared with the segment character by character in constant
+      // time: on Node 20 this costs less than a digest into bytes, a decode of the segment and
+      // timingSafeEqual, and the floor is the least work, so it takes the cheaper way too.
+      const mac = createHmac('sha256', key)
+        .update(token.slice(0, last), 'latin1')
+        .digest('base64url')
+      if (!equalInConstantTime(mac, token.slice(last + 1))) fail()
       return payloadOf(token, first, last)
     }
   }
@@ -200,12 +199,21 @@ function floorVerifier(alg: Alg, key: KeyObject): (token: string) => unknown {
   const options = signOptions(alg, key)
   return (token) => {
     const first = token.indexOf('.')
-    const last = token.lastIndexOf('.')
+    const last = token.indexOf('.', first + 1)
     const input = Buffer.from(token.slice(0, last), 'latin1')
     const signature = Buffer.from(token.slice(last + 1), 'base64url')
     if (!cryptoVerify(hash, input, options, signature)) fail()
     return payloadOf(token, first, last)
   }
+}
+
+// The constant-time comparison of two MACs' base64url text (src/algorithms/hmac.ts has the same).
+function equalInConstantTime(expected: string, given: string): boolean {
+  const n = expected.length
+  if (given.length !== n) return false
+  let diff = 0
+  for (let i = 0; i < n; i++) diff |= expected.charCodeAt(i) ^ given.charCodeAt(i)
+  return diff === 0
 }
 
 function signOptions(alg: Alg, key: KeyObject) {

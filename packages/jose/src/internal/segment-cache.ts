@@ -9,7 +9,7 @@ interface Entry<V> {
  * What a compiled verifier or decrypter makes from a token's first segment (its protected header),
  * cached by the segment's exact text in a bounded LRU. Most callers see one header over and over,
  * so the last entry is checked first by comparing the token's prefix with it, which costs less than
- * slicing the segment out and looking it up.
+ * looking the segment up.
  */
 export class SegmentCache<V> {
   readonly #entries: LruCache<string, Entry<V>>
@@ -29,7 +29,9 @@ export class SegmentCache<V> {
   /** The value for `token.slice(0, end)`, made on a miss. */
   get(token: string, end: number): V {
     const last = this.#last
-    if (last !== undefined && last.segment.length === end && token.startsWith(last.segment)) {
+    // Sliced and compared rather than startsWith: V8's startsWith leaves its fast path for a token
+    // that was built by concatenation (a cons string, even once flattened), which costs ~0.1 us.
+    if (last !== undefined && last.segment.length === end && token.slice(0, end) === last.segment) {
       return last.value
     }
     const segment = token.slice(0, end)

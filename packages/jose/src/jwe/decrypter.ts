@@ -34,7 +34,7 @@ const HEADER_CACHE_SIZE = 64
  * policy made here, once, and each distinct protected header parsed and checked (`crit`, `zip`,
  * `alg` and `enc` against the lists, the keys that can serve them) once. Every check that depends
  * on the token's other segments runs on every call: strict base64url, the IV and tag lengths, the
- * zip caps, the PBES2 bounds, the `epk` import and curve check, the CEK length, the tag.
+ * zip caps, the PBES2 bounds, the `epk` check and agreement, the CEK length, the tag.
  *
  * @param options - `key`, and jwe.decrypt's `algorithms`, `encryptions`, `limits`,
  *   `maxInflatedBytes`, `maxCompressedBytes`, `maxPbes2Count`, `minPbes2Count`, `crit`,

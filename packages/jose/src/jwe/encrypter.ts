@@ -50,6 +50,9 @@ export function createEncrypter(options: JWEEncrypterOptions): Encrypter {
   if (json === undefined) throw new InvalidOptionsError('the header cannot be serialized as JSON')
   const staticB64 = encodeBase64url(json)
   const staticAad = contentAad(staticB64, undefined)
+  // A token's own parameters are appended to the fixed members' JSON, as the spread of the two
+  // objects would order them: cheaper than copying and serializing the whole header each time.
+  const openJson = json === '{}' ? '{' : `${json.slice(0, -1)},`
 
   return (plaintext) => {
     const bytes = plaintextBytes(plaintext)
@@ -60,7 +63,7 @@ export function createEncrypter(options: JWEEncrypterOptions): Encrypter {
     let aad = staticAad
     // The header parameters of this token, if its algorithm has any, follow the fixed members.
     for (const _ in wrapped.params) {
-      head = encodeBase64url(JSON.stringify({ ...protectedHeader, ...wrapped.params }))
+      head = encodeBase64url(tokenHeaderJson(protectedHeader, openJson, wrapped.params))
       aad = contentAad(head, undefined)
       break
     }
@@ -71,4 +74,18 @@ export function createEncrypter(options: JWEEncrypterOptions): Encrypter {
       wrapped.encryptedKey.length === 0 ? '' : encodeBase64url(wrapped.encryptedKey)
     return `${head}.${encryptedKey}.${encodeBase64url(iv)}.${encodeBase64url(ciphertext)}.${encodeBase64url(tag)}`
   }
+}
+
+// The JSON of the fixed members followed by a token's parameters. The caller's headers cannot hold
+// a computed member (setUpEncryption refuses them), so the parameters are new names; should one
+// ever repeat a fixed member, the two objects are merged as before.
+function tokenHeaderJson(
+  fixed: Record<string, unknown>,
+  openJson: string,
+  params: Record<string, unknown>,
+): string {
+  for (const name in params) {
+    if (Object.hasOwn(fixed, name)) return JSON.stringify({ ...fixed, ...params })
+  }
+  return openJson + JSON.stringify(params).slice(1)
 }

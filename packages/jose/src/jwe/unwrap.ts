@@ -13,7 +13,7 @@ import { JWEError, JWELimitError } from '../errors.js'
 import type { Key } from '../keys/key.js'
 import { deriveAgreedKey } from './agreement.js'
 import { cekLength, decryptionFailed, type Cek } from './content.js'
-import { readEpk } from './epk.js'
+import { agreeWithEpk } from './epk.js'
 import { decodePart } from './parts.js'
 
 /** The PBES2 bounds in force. */
@@ -73,10 +73,10 @@ function recover(
     case 'rsa1_5':
       return pkcs1DecryptCek(key.keyObject, encryptedKey, enc.cekBytes)
     case 'ecdh-es': {
-      const epk = readEpk(header.epk, key)
-      const derived = deriveAgreedKey(alg, enc, key.keyObject, epk, header)
-      if (derived === undefined || alg.direct) return derived
-      return aesUnwrap(derived, encryptedKey)
+      const z = agreeWithEpk(header.epk, key)
+      if (z === undefined) return undefined
+      const derived = deriveAgreedKey(alg, enc, z, header)
+      return alg.direct ? derived : aesUnwrap(derived, encryptedKey)
     }
     case 'pbes2': {
       const { p2s, p2c } = readPbes2(header, bounds)

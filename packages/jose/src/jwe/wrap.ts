@@ -1,10 +1,9 @@
 // Key management on the sending side (RFC 7516 section 5.1, steps 1-8): determine the CEK, and
 // encrypt, wrap or agree it for one recipient, with the header parameters that takes.
 import { Buffer } from 'node:buffer'
-import { createPublicKey, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { aesWrap } from '../algorithms/aes-kw.js'
 import { GCM_IV_BYTES, gcmEncrypt } from '../algorithms/aes-gcm.js'
-import { generateEphemeralKey } from '../algorithms/ecdh-es.js'
 import { pbes2Salt, pbkdf2 } from '../algorithms/pbes2.js'
 import type { ContentEncryptionAlgorithm, KeyManagementAlgorithm } from '../algorithms/registry.js'
 import { oaepEncrypt, type OaepHash } from '../algorithms/rsa-oaep.js'
@@ -14,7 +13,7 @@ import { fixedValues } from '../internal/jwe-fixed.js'
 import type { Key } from '../keys/key.js'
 import { deriveAgreedKey } from './agreement.js'
 import type { Cek } from './content.js'
-import { epkToJwk } from './epk.js'
+import { agreeEphemeral } from './epk.js'
 
 /** One recipient's share: the CEK (given, or made here), its encrypted key and header parameters. */
 export interface Wrapped {
@@ -67,11 +66,10 @@ export function wrapCek(
         params: {},
       }
     case 'ecdh-es': {
-      const recipient = key.type === 'private' ? createPublicKey(key.keyObject) : key.keyObject
-      const ephemeral = fixed?.epk ?? generateEphemeralKey(recipient)
-      const params = { epk: epkToJwk(ephemeral) }
-      const derived = deriveAgreedKey(alg, enc, ephemeral, recipient, header)
-      if (derived === undefined) throw new InvalidKeyError('no secret can be agreed with this key')
+      const { z, epk } = agreeEphemeral(key, fixed?.epk)
+      if (z === undefined) throw new InvalidKeyError('no secret can be agreed with this key')
+      const params = { epk }
+      const derived = deriveAgreedKey(alg, enc, z, header)
       if (alg.direct) return { cek: derived, encryptedKey: EMPTY, params }
       return { cek: given(), encryptedKey: aesWrap(derived, given()), params }
     }

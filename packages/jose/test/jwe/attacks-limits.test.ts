@@ -109,6 +109,16 @@ testBoth(
     const otherType = curveKey('X25519').publicKey().toJWK()
     const mislabelled = { ...otherCurve, crv: 'P-256' }
     const withPrivate = { ...original, d: 'A'.repeat(43) }
+    // (5, y) is on P-256; the same point with x + p written for x is not canonical.
+    const onCurve = {
+      kty: 'EC',
+      crv: 'P-256',
+      x: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAU',
+      y: 'RZJDuapYGAb-kTvOmYF63hHKUDxk2aPFM0FcCDJI-8w',
+    }
+    const notCanonical = { ...onCurve, x: '_____wAAAAEAAAAAAAAAAAAAAAEAAAAAAAAAAAAAAAQ' }
+    const short = { ...original, x: original.x.slice(0, 42) }
+    const noY = { kty: 'EC', crv: 'P-256', x: original.x }
     for (const bad of [
       offCurve,
       zero,
@@ -116,12 +126,18 @@ testBoth(
       otherType,
       mislabelled,
       withPrivate,
+      notCanonical,
+      short,
+      noY,
       'x',
       null,
     ]) {
       const forged = tamper(token, (p) => (p.header.epk = bad))
       throwsCode(() => decrypt(forged, key, options), 'ERR_JWE_INVALID', errors.JWEError)
     }
+    // A point on the curve is agreed with: the secret is wrong, and the token fails like a bad tag.
+    const other = tamper(token, (p) => (p.header.epk = onCurve))
+    throwsCode(() => decrypt(other, key, options), 'ERR_JWE_DECRYPTION_FAILED')
     const missing = tamper(token, (p) => delete p.header.epk)
     throwsCode(() => decrypt(missing, key, options), 'ERR_JWE_INVALID')
   },

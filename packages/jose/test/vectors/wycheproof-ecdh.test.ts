@@ -1,18 +1,17 @@
 // Wycheproof ECDH vectors through the ECDH-ES path of this library: the private key imported as a
-// Key (jwk.construct), the public key checked and imported by readEpk exactly as a received `epk`
-// is, then ecdhSharedSecret. Files: ecdh_secp256r1/384r1/521r1_webcrypto_test.json (JWK keys) and
+// Key (jwk.construct), the public key checked and agreed with by agreeWithEpk exactly as a received
+// `epk` is. Files: ecdh_secp256r1/384r1/521r1_webcrypto_test.json (JWK keys) and
 // x25519_jwk_test.json, x448_jwk_test.json.
 // - `valid`: the shared secret must equal `shared`.
 // - `invalid` (off-curve points, invalid-curve attacks, another curve, malformed JWKs): rejected
-//   by readEpk (JWEError) or by the agreement (no secret).
+//   by agreeWithEpk (JWEError) or by the agreement (no secret).
 // - `acceptable` (X25519/X448 only): twist points, non-canonical encodings, low-order points. Our
 //   pinned behaviour: a key that yields a secret is accepted and the secret must equal `shared`;
 //   an all-zero secret (every `ZeroSharedSecret` case) is refused, as RFC 7748 section 6.1 allows.
 //   The summary says how many acceptable vectors went each way.
-import { ecdhSharedSecret } from '../../src/algorithms/ecdh-es.js'
 import { Buffer } from 'node:buffer'
 import { errors, jwe, jwk, type JWK } from '../../src/index.js'
-import { readEpk } from '../../src/jwe/epk.js'
+import { agreeWithEpk } from '../../src/jwe/epk.js'
 import {
   Tally,
   attempt,
@@ -47,7 +46,7 @@ for (const name of FILES) {
       const key = jwk.construct(t.private)
       let secret: Buffer | undefined
       const outcome = attempt(() => {
-        secret = ecdhSharedSecret(key.keyObject, readEpk(t.public, key))
+        secret = agreeWithEpk(t.public, key)
         return secret !== undefined
       })
       if (
