@@ -73,6 +73,7 @@ export const KNOWN_VARIABLES: ReadonlySet<string> = new Set([
   'TESSERA_RATE_LIMIT_FALLBACK',
   'TESSERA_RESYNC_INTERVAL',
   'TESSERA_REDIS_PREFIX',
+  'TESSERA_API_KEY_CACHE_TTL',
 ])
 
 /**

@@ -30,6 +30,7 @@ test('an empty environment gives the documented defaults, frozen', () => {
   assert.equal(config.tokens.refreshIdleTtl, 7 * 86400)
   assert.equal(config.lockout.maxLoginAttempts, 5)
   assert.equal(config.lockout.lockoutMinutes, 30)
+  assert.equal(config.apiKeyCacheTtlMs, 30_000)
   assert.equal(config.rateLimits.enabled, true)
   assert.deepEqual(config.corsOrigins, [])
   assert.deepEqual(config.trustedProxies, [])
@@ -228,4 +229,14 @@ test('the README documents every variable and every name of the seeds', () => {
   for (const { legacy, replacement } of LEGACY_NAMES) {
     assert.match(readme, new RegExp(`\\| \`${legacy}\` +\\| \`${replacement}\``), legacy)
   }
+})
+
+test('TESSERA_API_KEY_CACHE_TTL: 0 turns the API key cache off; more than 60s is refused', () => {
+  assert.equal(loadConfig({ TESSERA_API_KEY_CACHE_TTL: '0' }).apiKeyCacheTtlMs, 0)
+  assert.equal(loadConfig({ TESSERA_API_KEY_CACHE_TTL: '0s' }).apiKeyCacheTtlMs, 0)
+  assert.equal(loadConfig({ TESSERA_API_KEY_CACHE_TTL: '500ms' }).apiKeyCacheTtlMs, 500)
+  assert.equal(loadConfig({ TESSERA_API_KEY_CACHE_TTL: '1m' }).apiKeyCacheTtlMs, 60_000)
+  assert.match(issues({ TESSERA_API_KEY_CACHE_TTL: '61s' }).TESSERA_API_KEY_CACHE_TTL!, /60s/)
+  assert.ok(issues({ TESSERA_API_KEY_CACHE_TTL: 'soon' }).TESSERA_API_KEY_CACHE_TTL)
+  assert.deepEqual(loadConfig({ TESSERA_API_KEY_CACHE_TTL: '10s' }).warnings, [])
 })
