@@ -7,7 +7,8 @@
 //  - POST /auth/refresh (JSON refresh_token): one ES256 signature (a refresh must sign a new access
 //    token; the floor has no storage, so it neither looks up nor rotates the refresh token);
 //  - POST /auth/login (JSON username, password): one argon2id verification of a hash made with the
-//    parameters Tessera uses by default.
+//    parameters Tessera uses by default, at most FLOOR_ARGON2_CONCURRENCY at once (Tessera's
+//    TESSERA_PASSWORD_HASH_CONCURRENCY, which the bench sets to the same number).
 //
 // Run by http.bench as a child process: FLOOR_JWK is Tessera's public JWK (from its JWKS), FLOOR_HASH
 // an argon2id hash of the password the bench logs in with, FLOOR_API_KEY_HASH the SHA-256
@@ -26,6 +27,7 @@ import {
 import { verify as verifyPassword } from '@node-rs/argon2'
 import formbody from '@fastify/formbody'
 import Fastify, { type FastifyReply } from 'fastify'
+import { ConcurrencyLimit } from '../src/bounded-passwords.js'
 
 function requireEnv(name: string): string {
   const value = process.env[name]
@@ -39,6 +41,7 @@ const publicKey = createPublicKey({
 })
 const passwordHash = requireEnv('FLOOR_HASH')
 const apiKeyHash = Buffer.from(requireEnv('FLOOR_API_KEY_HASH'), 'base64url')
+const argon2Slots = new ConcurrencyLimit(Number(requireEnv('FLOOR_ARGON2_CONCURRENCY')))
 // The floor signs with a P-256 key of its own (ES256, Tessera's default); nobody reads its tokens.
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
 const header = Buffer.from(JSON.stringify({ alg: 'ES256', typ: 'at+jwt', kid: 'floor' })).toString(
@@ -111,7 +114,8 @@ app.post<{ Body: { refresh_token?: string } }>('/auth/refresh', async (request, 
 app.post<{ Body: { username?: string; password?: string } }>(
   '/auth/login',
   async (request, reply) => {
-    const ok = await verifyPassword(passwordHash, request.body.password ?? '')
+    const password = request.body.password ?? ''
+    const ok = await argon2Slots.run(() => verifyPassword(passwordHash, password))
     return ok ? { ok: true } : reply.code(401).send({ error: 'invalid_credentials' })
   },
 )

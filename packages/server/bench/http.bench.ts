@@ -13,7 +13,8 @@
 //    and no more (validate: one ES256 verification against Tessera's public key; introspect: the
 //    client's API key checked by its SHA-256 in constant time, then that verification;
 //    refresh: one ES256 signature, no storage; login: one argon2id verification with Tessera's
-//    default parameters, OWASP's m=19456,t=2,p=1).
+//    default parameters, OWASP's m=19456,t=2,p=1, and as many at once as Tessera runs: one per CPU
+//    unless BENCH_HASH_CONCURRENCY says otherwise).
 // It then drives both with autocannon from this process: GET /auth/validate (Bearer access token),
 // POST /oauth/introspect (form token=..., API key with the introspect scope), POST /auth/refresh
 // (every request sends the latest refresh token of its chain: one login per connection first, then
@@ -54,6 +55,8 @@ const LOGIN_CONNECTIONS = number('BENCH_LOGIN_CONNECTIONS', 4)
 const LOGIN_DURATION = number('BENCH_LOGIN_DURATION', 10)
 const PASSWORD = 'correct horse battery staple, benchmark edition'
 const UNLIMITED = '1000000000/1s'
+// How many argon2id computations each server runs at once: Tessera's default, one per CPU, for both.
+const HASH_CONCURRENCY = number('BENCH_HASH_CONCURRENCY', availableParallelism())
 // Extra node flags for the Tessera process only, e.g. BENCH_SERVER_NODE_ARGS='--cpu-prof'.
 const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)
 // The same for the floor process (to profile it alike).
@@ -187,6 +190,7 @@ async function main(): Promise<void> {
         TESSERA_HOST: '127.0.0.1',
         TESSERA_PORT: String(port),
         TESSERA_LOG_LEVEL: 'warn',
+        TESSERA_PASSWORD_HASH_CONCURRENCY: String(HASH_CONCURRENCY),
         TESSERA_RATE_LIMIT_LOGIN_PER_IP: UNLIMITED,
         TESSERA_RATE_LIMIT_LOGIN_PER_ACCOUNT: UNLIMITED,
         TESSERA_RATE_LIMIT_REFRESH_PER_SESSION: UNLIMITED,
@@ -229,6 +233,7 @@ async function main(): Promise<void> {
         FLOOR_JWK: JSON.stringify(jwk),
         FLOOR_HASH: await new Passwords().hash(PASSWORD),
         FLOOR_API_KEY_HASH: createHash('sha256').update(apiKey).digest('base64url'),
+        FLOOR_ARGON2_CONCURRENCY: String(HASH_CONCURRENCY),
       },
       FLOOR_NODE_ARGS,
     )
@@ -345,7 +350,7 @@ async function main(): Promise<void> {
       'Floor: a bare Fastify app doing the same crypto and no more. validate: one ES256 verification;',
       "introspect: the API key's SHA-256 compared in constant time, and one ES256 verification;",
       'refresh: one ES256 signature (the floor has no storage: no lookup, no rotation, no reuse',
-      'detection); login: one argon2id verification (m=19456, t=2, p=1).',
+      `detection); login: one argon2id verification (m=19456, t=2, p=1), ${HASH_CONCURRENCY} at once on both.`,
     ]
     process.stdout.write(`${lines.join('\n')}\n`)
   } finally {

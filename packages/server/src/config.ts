@@ -1,5 +1,6 @@
 // The environment, read once at startup into a validated, frozen object. Every problem is collected
 // and reported together, each naming its variable; a value is never echoed (it may be a secret).
+import { availableParallelism } from 'node:os'
 import { SIGNATURE_ALGORITHMS } from '@tessera/jose'
 import { DEFAULT_TENANT_CONFIG, MasterKey, type RateLimitFallback } from '@tessera/tokens'
 import {
@@ -72,6 +73,8 @@ export interface ServerConfig {
    * revocation (see ApiKeyCache).
    */
   readonly apiKeyCacheTtlMs: number
+  /** How many password hashes (argon2id) may be computed at once; one per CPU by default. */
+  readonly passwordHashConcurrency: number
   readonly rateLimits: {
     readonly enabled: boolean
     /** Profiles the environment overrides; the others keep `@tessera/tokens`' defaults. */
@@ -230,6 +233,11 @@ export function loadConfig(
       ),
     },
     apiKeyCacheTtlMs: read('TESSERA_API_KEY_CACHE_TTL', 30_000, parseCacheTtl),
+    passwordHashConcurrency: read(
+      'TESSERA_PASSWORD_HASH_CONCURRENCY',
+      availableParallelism(),
+      (text) => parseInteger(text, 1, 1024),
+    ),
     rateLimits: { enabled: read('TESSERA_RATE_LIMITS', true, parseBoolean), profiles },
     corsOrigins: read('TESSERA_CORS_ORIGINS', [], parseOrigins),
     trustedProxies: read('TESSERA_TRUSTED_PROXIES', [], parseProxies),

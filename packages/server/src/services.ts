@@ -15,6 +15,7 @@ import {
   observeChanges,
   openPostgres,
   openSqlite,
+  Passwords,
   RateLimits,
   RedisSignals,
   Tenants,
@@ -26,6 +27,7 @@ import {
   type SyncState,
 } from '@tessera/tokens'
 import { ApiKeyCache } from './api-key-cache.js'
+import { BoundedPasswords } from './bounded-passwords.js'
 import type { RedisConfig, ServerConfig } from './config.js'
 import { PromMetrics } from './metrics.js'
 
@@ -55,7 +57,10 @@ export interface ServiceDeps {
   masterKey: MasterKey
   /** Storage to use; opened from `config.database` when absent (and then closed with the app). */
   storage?: Storage
-  /** The password hasher; argon2id with OWASP's parameters by default. */
+  /**
+   * The password hasher; argon2id with OWASP's parameters by default. Either way it runs at most
+   * `config.passwordHashConcurrency` hashes at once.
+   */
   passwords?: PasswordHasher
   /** Milliseconds since the epoch; `Date.now` by default. */
   clock?: () => number
@@ -122,7 +127,10 @@ async function assemble(
     storage,
     clock,
     metrics,
-    ...(deps.passwords === undefined ? {} : { passwords: deps.passwords }),
+    passwords: new BoundedPasswords(
+      deps.passwords ?? new Passwords(),
+      config.passwordHashConcurrency,
+    ),
     ...(rateLimits === undefined ? {} : { rateLimits }),
     // Revocations made by account changes reach the token service's local set at once.
     onRevoked: (revocations) => revocations.forEach((r) => tokens.revocations.apply(r)),
