@@ -10,9 +10,11 @@
 //    master key, a chosen admin password, a free port, log level warn, and rate limits raised far
 //    beyond what a run can reach (the limits still run; they just never throttle);
 //  - the floor: bench/floor-server.js, a bare Fastify app that does, per endpoint, the same crypto
-//    and no more (validate and introspect: one ES256 verification against Tessera's public key;
+//    and no more (validate: one ES256 verification against Tessera's public key; introspect: the
+//    client's API key checked by its SHA-256 in constant time, then that verification;
 //    refresh: one ES256 signature, no storage; login: one argon2id verification with Tessera's
-//    default parameters, OWASP's m=19456,t=2,p=1).
+//    default parameters, OWASP's m=19456,t=2,p=1, and as many at once as Tessera runs: one per CPU
+//    unless BENCH_HASH_CONCURRENCY says otherwise).
 // It then drives both with autocannon from this process: GET /auth/validate (Bearer access token),
 // POST /oauth/introspect (form token=..., API key with the introspect scope), POST /auth/refresh
 // (every request sends the latest refresh token of its chain: one login per connection first, then
@@ -23,6 +25,7 @@
 // /proc, on Linux): on a shared machine it moves far less than requests per second do.
 // Targets: validate and introspect >= 0.8x the floor; refresh >= 3,000/s; login >= 0.9x the floor.
 import { spawn, type ChildProcess } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { availableParallelism, tmpdir } from 'node:os'
@@ -52,8 +55,17 @@ const LOGIN_CONNECTIONS = number('BENCH_LOGIN_CONNECTIONS', 4)
 const LOGIN_DURATION = number('BENCH_LOGIN_DURATION', 10)
 const PASSWORD = 'correct horse battery staple, benchmark edition'
 const UNLIMITED = '1000000000/1s'
+// How many argon2id computations each server runs at once: Tessera's default, one per CPU, for both.
+const HASH_CONCURRENCY = number('BENCH_HASH_CONCURRENCY', availableParallelism())
 // Extra node flags for the Tessera process only, e.g. BENCH_SERVER_NODE_ARGS='--cpu-prof'.
 const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)
+// The same for the floor process (to profile it alike).
+const FLOOR_NODE_ARGS = (process.env.BENCH_FLOOR_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)
+// Only the endpoints whose names contain one of these words (BENCH_ONLY=introspect,login), e.g. to
+// profile one route; every endpoint when unset.
+const ONLY = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean)
+const selected = (endpoint: string) =>
+  ONLY.length === 0 || ONLY.some((word) => endpoint.includes(word))
 
 interface Target {
   name: string
@@ -178,6 +190,7 @@ async function main(): Promise<void> {
         TESSERA_HOST: '127.0.0.1',
         TESSERA_PORT: String(port),
         TESSERA_LOG_LEVEL: 'warn',
+        TESSERA_PASSWORD_HASH_CONCURRENCY: String(HASH_CONCURRENCY),
         TESSERA_RATE_LIMIT_LOGIN_PER_IP: UNLIMITED,
         TESSERA_RATE_LIMIT_LOGIN_PER_ACCOUNT: UNLIMITED,
         TESSERA_RATE_LIMIT_REFRESH_PER_SESSION: UNLIMITED,
@@ -214,10 +227,16 @@ async function main(): Promise<void> {
     }
 
     // The floor: Tessera's public key, and a hash made with Tessera's default argon2id parameters.
-    const floorProc = child(floorMain, {
-      FLOOR_JWK: JSON.stringify(jwk),
-      FLOOR_HASH: await new Passwords().hash(PASSWORD),
-    })
+    const floorProc = child(
+      floorMain,
+      {
+        FLOOR_JWK: JSON.stringify(jwk),
+        FLOOR_HASH: await new Passwords().hash(PASSWORD),
+        FLOOR_API_KEY_HASH: createHash('sha256').update(apiKey).digest('base64url'),
+        FLOOR_ARGON2_CONCURRENCY: String(HASH_CONCURRENCY),
+      },
+      FLOOR_NODE_ARGS,
+    )
     children.push(floorProc)
     const floor: Target = {
       name: 'floor',
@@ -280,6 +299,7 @@ async function main(): Promise<void> {
       target: (tessera: Result, floor: Result) => { text: string; met: boolean },
       duration = DURATION,
     ) => {
+      if (!selected(endpoint)) return
       process.stderr.write(`measuring ${endpoint}\n`)
       const results: Result[] = []
       const cpu: Array<number | undefined> = []
@@ -327,9 +347,10 @@ async function main(): Promise<void> {
           `${row.tessera.non2xx + row.tessera.errors} / ${row.floor.non2xx + row.floor.errors} |`,
       ),
       '',
-      'Floor: a bare Fastify app doing the same crypto and no more. validate and introspect: one ES256',
-      'verification; refresh: one ES256 signature (the floor has no storage: no lookup, no rotation,',
-      'no reuse detection); login: one argon2id verification (m=19456, t=2, p=1).',
+      'Floor: a bare Fastify app doing the same crypto and no more. validate: one ES256 verification;',
+      "introspect: the API key's SHA-256 compared in constant time, and one ES256 verification;",
+      'refresh: one ES256 signature (the floor has no storage: no lookup, no rotation, no reuse',
+      `detection); login: one argon2id verification (m=19456, t=2, p=1), ${HASH_CONCURRENCY} at once on both.`,
     ]
     process.stdout.write(`${lines.join('\n')}\n`)
   } finally {

@@ -105,7 +105,9 @@ async function register(
   services: Services,
   defaultTenantId: string,
 ): Promise<void> {
-  const { tokens, accounts, audit, apiKeys, keys, metrics, clock } = services
+  const { tokens, accounts, audit, keys, metrics, clock } = services
+  // Clients' API keys are checked through the cache of keys that authenticated.
+  const apiKeys = services.clientKeys
   app.decorateRequest('principal', null)
   await app.register(errorHandler, { clock })
   await app.register(gracefulClose)

@@ -1,5 +1,6 @@
 // The environment, read once at startup into a validated, frozen object. Every problem is collected
 // and reported together, each naming its variable; a value is never echoed (it may be a secret).
+import { availableParallelism } from 'node:os'
 import { SIGNATURE_ALGORITHMS } from '@tessera/jose'
 import { DEFAULT_TENANT_CONFIG, MasterKey, type RateLimitFallback } from '@tessera/tokens'
 import {
@@ -66,6 +67,14 @@ export interface ServerConfig {
     readonly audience: string
   }
   readonly lockout: { readonly maxLoginAttempts: number; readonly lockoutMinutes: number }
+  /**
+   * How long an API key the store accepted is accepted from memory, ms (0: every request reads
+   * the store). The longest a revoked key can still work on an instance that does not hear of the
+   * revocation (see ApiKeyCache).
+   */
+  readonly apiKeyCacheTtlMs: number
+  /** How many password hashes (argon2id) may be computed at once; one per CPU by default. */
+  readonly passwordHashConcurrency: number
   readonly rateLimits: {
     readonly enabled: boolean
     /** Profiles the environment overrides; the others keep `@tessera/tokens`' defaults. */
@@ -223,6 +232,12 @@ export function loadConfig(
         parseWholeDuration(text, 60_000, 'minutes'),
       ),
     },
+    apiKeyCacheTtlMs: read('TESSERA_API_KEY_CACHE_TTL', 30_000, parseCacheTtl),
+    passwordHashConcurrency: read(
+      'TESSERA_PASSWORD_HASH_CONCURRENCY',
+      availableParallelism(),
+      (text) => parseInteger(text, 1, 1024),
+    ),
     rateLimits: { enabled: read('TESSERA_RATE_LIMITS', true, parseBoolean), profiles },
     corsOrigins: read('TESSERA_CORS_ORIGINS', [], parseOrigins),
     trustedProxies: read('TESSERA_TRUSTED_PROXIES', [], parseProxies),
@@ -241,6 +256,16 @@ export function loadConfig(
   }
   if (issues.length > 0) throw new ConfigError(issues)
   return deepFreeze(config)
+}
+
+/** The longest an instance may accept an API key from memory: a bound on a missed revocation. */
+const MAX_API_KEY_CACHE_TTL_MS = 60_000
+
+function parseCacheTtl(text: string): number {
+  if (/^0+(ms|s|m|h|d)?$/.test(text.trim())) return 0
+  const ms = parseDuration(text)
+  if (ms > MAX_API_KEY_CACHE_TTL_MS) throw new ConfigProblem('must be at most 60s (0: off)')
+  return ms
 }
 
 function checkMasterKey(text: string): string {

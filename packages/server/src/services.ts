@@ -15,15 +15,19 @@ import {
   observeChanges,
   openPostgres,
   openSqlite,
+  Passwords,
   RateLimits,
   RedisSignals,
   Tenants,
   TokenService,
   type MasterKey,
   type PasswordHasher,
+  type RevocationRecord,
   type Storage,
   type SyncState,
 } from '@tessera/tokens'
+import { ApiKeyCache } from './api-key-cache.js'
+import { BoundedPasswords } from './bounded-passwords.js'
 import type { RedisConfig, ServerConfig } from './config.js'
 import { PromMetrics } from './metrics.js'
 
@@ -36,6 +40,8 @@ export interface Services {
   tokens: TokenService
   audit: AuditLog
   apiKeys: ApiKeys
+  /** Checks the API keys clients present: `apiKeys`, with the keys that authenticated in memory. */
+  clientKeys: ApiKeyCache
   /** Undefined when `TESSERA_RATE_LIMITS=off`. */
   rateLimits: RateLimits | undefined
   metrics: PromMetrics
@@ -51,7 +57,10 @@ export interface ServiceDeps {
   masterKey: MasterKey
   /** Storage to use; opened from `config.database` when absent (and then closed with the app). */
   storage?: Storage
-  /** The password hasher; argon2id with OWASP's parameters by default. */
+  /**
+   * The password hasher; argon2id with OWASP's parameters by default. Either way it runs at most
+   * `config.passwordHashConcurrency` hashes at once.
+   */
   passwords?: PasswordHasher
   /** Milliseconds since the epoch; `Date.now` by default. */
   clock?: () => number
@@ -118,7 +127,10 @@ async function assemble(
     storage,
     clock,
     metrics,
-    ...(deps.passwords === undefined ? {} : { passwords: deps.passwords }),
+    passwords: new BoundedPasswords(
+      deps.passwords ?? new Passwords(),
+      config.passwordHashConcurrency,
+    ),
     ...(rateLimits === undefined ? {} : { rateLimits }),
     // Revocations made by account changes reach the token service's local set at once.
     onRevoked: (revocations) => revocations.forEach((r) => tokens.revocations.apply(r)),
@@ -135,10 +147,35 @@ async function assemble(
     ...(failClosed ? { revocationsCurrent: () => sync?.current ?? false } : {}),
   })
   await tokens.start()
+  const audit = new AuditLog(storage, { clock })
+  const apiKeys = new ApiKeys({
+    storage,
+    clock,
+    // A revoked key's revocation reaches the local set and the key cache at once.
+    onRevoked: (revocations) => revocations.forEach(revoked),
+  })
+  const clientKeys = new ApiKeyCache({
+    apiKeys,
+    ttlMs: config.apiKeyCacheTtlMs,
+    clock,
+    // While changes from the others may be missed, every key is checked in the store.
+    ...(redis === undefined ? {} : { current: () => sync?.current ?? false }),
+  })
+  function revoked(revocation: RevocationRecord): void {
+    tokens.revocations.apply(revocation)
+    clientKeys.revoked(revocation)
+  }
   if (redis !== undefined) {
     sync = new InstanceSync({
       signals: redis.signals,
-      tokens,
+      // Revocations from every instance reach the key cache too, and a reload empties it.
+      tokens: {
+        revocations: { apply: revoked },
+        reloadRevocations: () => {
+          clientKeys.clear()
+          return tokens.reloadRevocations()
+        },
+      },
       keys,
       tenants,
       resyncMs: config.redis?.resyncMs ?? 60_000,
@@ -146,12 +183,6 @@ async function assemble(
     })
     await sync.start()
   }
-  const audit = new AuditLog(storage, { clock })
-  const apiKeys = new ApiKeys({
-    storage,
-    clock,
-    onRevoked: (revocations) => revocations.forEach((r) => tokens.revocations.apply(r)),
-  })
   const close = async () => {
     await sync?.close()
     await redis?.close()
@@ -165,6 +196,7 @@ async function assemble(
     tokens,
     audit,
     apiKeys,
+    clientKeys,
     rateLimits,
     metrics,
     clock,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { test } from 'node:test'
 import { DEFAULT_TENANT_CONFIG, MasterKey } from '@tessera/tokens'
 import { KNOWN_VARIABLES, LEGACY_NAMES } from '../src/config-legacy.js'
@@ -30,6 +31,8 @@ test('an empty environment gives the documented defaults, frozen', () => {
   assert.equal(config.tokens.refreshIdleTtl, 7 * 86400)
   assert.equal(config.lockout.maxLoginAttempts, 5)
   assert.equal(config.lockout.lockoutMinutes, 30)
+  assert.equal(config.apiKeyCacheTtlMs, 30_000)
+  assert.equal(config.passwordHashConcurrency, availableParallelism())
   assert.equal(config.rateLimits.enabled, true)
   assert.deepEqual(config.corsOrigins, [])
   assert.deepEqual(config.trustedProxies, [])
@@ -228,4 +231,20 @@ test('the README documents every variable and every name of the seeds', () => {
   for (const { legacy, replacement } of LEGACY_NAMES) {
     assert.match(readme, new RegExp(`\\| \`${legacy}\` +\\| \`${replacement}\``), legacy)
   }
+})
+
+test('TESSERA_API_KEY_CACHE_TTL: 0 turns the API key cache off; more than 60s is refused', () => {
+  assert.equal(loadConfig({ TESSERA_API_KEY_CACHE_TTL: '0' }).apiKeyCacheTtlMs, 0)
+  assert.equal(loadConfig({ TESSERA_API_KEY_CACHE_TTL: '0s' }).apiKeyCacheTtlMs, 0)
+  assert.equal(loadConfig({ TESSERA_API_KEY_CACHE_TTL: '500ms' }).apiKeyCacheTtlMs, 500)
+  assert.equal(loadConfig({ TESSERA_API_KEY_CACHE_TTL: '1m' }).apiKeyCacheTtlMs, 60_000)
+  assert.match(issues({ TESSERA_API_KEY_CACHE_TTL: '61s' }).TESSERA_API_KEY_CACHE_TTL!, /60s/)
+  assert.ok(issues({ TESSERA_API_KEY_CACHE_TTL: 'soon' }).TESSERA_API_KEY_CACHE_TTL)
+  assert.deepEqual(loadConfig({ TESSERA_API_KEY_CACHE_TTL: '10s' }).warnings, [])
+})
+
+test('TESSERA_PASSWORD_HASH_CONCURRENCY: a whole number of hashes at once, from 1', () => {
+  assert.equal(loadConfig({ TESSERA_PASSWORD_HASH_CONCURRENCY: '3' }).passwordHashConcurrency, 3)
+  assert.ok(issues({ TESSERA_PASSWORD_HASH_CONCURRENCY: '0' }).TESSERA_PASSWORD_HASH_CONCURRENCY)
+  assert.ok(issues({ TESSERA_PASSWORD_HASH_CONCURRENCY: 'many' }).TESSERA_PASSWORD_HASH_CONCURRENCY)
 })

@@ -7,12 +7,12 @@ import {
   errors,
   type AccessTokenClaims,
   type ApiKey,
-  type ApiKeys,
   type RateLimits,
   type TokenMetrics,
   type TokenService,
 } from '@tessera/tokens'
 import type { FastifyRequest } from 'fastify'
+import type { ApiKeyAuthenticator } from '../api-key-cache.js'
 import { ForbiddenError, inContext } from '../errors.js'
 import { credentials, isApiKey } from './credentials.js'
 
@@ -50,7 +50,8 @@ export interface Guards {
 /** What the guards need. */
 export interface GuardOptions {
   tokens: TokenService
-  apiKeys: ApiKeys
+  /** Checks presented API keys (the server's ApiKeyCache). */
+  apiKeys: ApiKeyAuthenticator
   defaultTenantId: string
   rateLimits: RateLimits | undefined
   /** Counts admin calls refused by the `adminApi` limit, as the library counts its own. */
@@ -144,7 +145,7 @@ export function createGuards(options: GuardOptions): Guards {
  * `invalid_client` error.
  *
  * @param request - the request
- * @param apiKeys - the API keys
+ * @param apiKeys - what checks a presented API key
  * @example
  * ```ts
  * const client = await clientKey(request, apiKeys) // ApiKey | undefined
@@ -152,7 +153,7 @@ export function createGuards(options: GuardOptions): Guards {
  */
 export async function clientKey(
   request: FastifyRequest,
-  apiKeys: ApiKeys,
+  apiKeys: ApiKeyAuthenticator,
 ): Promise<ApiKey | undefined> {
   try {
     const presented = credentials(request)

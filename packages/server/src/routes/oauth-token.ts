@@ -1,8 +1,9 @@
 // The OAuth 2 token endpoint (RFC 6749 §3.2): a form-encoded POST, answered with a token response
 // or an RFC 6749 §5.2 error body. One small step per grant type; errors here mean `invalid_grant`
 // (the route's error context), and client-authentication errors `invalid_client`.
-import { errors, type ApiKeys, type TokenService } from '@tessera/tokens'
+import { errors, type TokenService } from '@tessera/tokens'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { ApiKeyAuthenticator } from '../api-key-cache.js'
 import { UnsupportedGrantTypeError } from '../errors.js'
 import { clientKey, origin } from '../plugins/auth.js'
 import { tokenSchema, type TokenForm } from '../schemas/oauth.js'
@@ -11,7 +12,7 @@ import { tokenView } from '../views.js'
 /** Collaborators of {@link oauthTokenRoutes}. */
 export interface OAuthTokenRoutesOptions {
   tokens: TokenService
-  apiKeys: ApiKeys
+  apiKeys: ApiKeyAuthenticator
   clock: () => number
 }
 

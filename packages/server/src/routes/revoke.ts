@@ -1,7 +1,8 @@
 // RFC 7009 token revocation: 200 whatever the token was (invalid and unknown tokens included), so a
 // caller learns nothing from the answer. A client that sends credentials must send good ones.
-import type { ApiKeys, TokenService } from '@tessera/tokens'
+import type { TokenService } from '@tessera/tokens'
 import type { FastifyPluginAsync } from 'fastify'
+import type { ApiKeyAuthenticator } from '../api-key-cache.js'
 import { clientKey, origin } from '../plugins/auth.js'
 import type { TokenBody } from '../schemas/common.js'
 import { oauthRevokeSchema } from '../schemas/oauth.js'
@@ -9,7 +10,7 @@ import { oauthRevokeSchema } from '../schemas/oauth.js'
 /** Collaborators of {@link revokeRoutes}. */
 export interface RevokeRoutesOptions {
   tokens: TokenService
-  apiKeys: ApiKeys
+  apiKeys: ApiKeyAuthenticator
 }
 
 /** POST /oauth/revoke */

@@ -156,6 +156,35 @@ test(
 )
 
 test(
+  'an API key revoked on A is refused by B at once, though B had just accepted it',
+  { skip: skipCluster },
+  async (t) => {
+    const { a, b } = await twoInstances(t)
+    const admin = await login(a, 'admin', 'a fine admin password')
+    const created = await a.call('POST', '/admin/api-keys', {
+      token: admin.access_token,
+      json: { name: 'ops', scopes: ['admin'] },
+    })
+    assert.equal(created.status, 201, JSON.stringify(created.body))
+    const { key, api_key } = created.body as { key: string; api_key: { id: string } }
+    // B checks the key in the store once, then holds it in memory.
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await b.call('GET', '/admin/keys', { token: key })).status, 200)
+    }
+    const revoked = await a.call('DELETE', `/admin/api-keys/${api_key.id}`, {
+      token: admin.access_token,
+    })
+    assert.deepEqual(revoked.body, { revoked: true })
+    // Far sooner than the cache's 30 s bound: the revocation reaches B through Redis.
+    const took = await eventually(
+      async () => (await b.call('GET', '/admin/keys', { token: key })).status === 401,
+      2000,
+    )
+    assert.ok(took < 2000)
+  },
+)
+
+test(
   'a user disabled on A can no longer log in or use tokens on B',
   { skip: skipCluster },
   async (t) => {
