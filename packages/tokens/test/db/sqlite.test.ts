@@ -9,7 +9,8 @@ import { createSqlStorage } from '../../src/adapters/sql/storage.js'
 import { openSqlite } from '../../src/db/sqlite.js'
 import { verifyChain } from '../../src/audit/verify.js'
 import { ConflictError, InvalidInputError } from '../../src/errors.js'
-import { events, givenSession, givenTenant, T0 } from '../support.js'
+import { givenSession as givenUserSession, refreshTokenRecord } from '../stores/fixtures.js'
+import { events, givenTenant, T0 } from '../support.js'
 
 function tempFile(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-sqlite-'))
@@ -43,36 +44,12 @@ test('openSqlite: WAL, checkpoints every 10,000 pages unless told, and refuses a
 test('a statement that fails inside a SQLite transaction is typed and rolls everything back', async (t) => {
   const storage = await createSqlStorage(openSqlite({ driver: Database, filename: tempFile(t) }))
   t.after(() => storage.close())
-  const tenant = await givenTenant(storage)
-  await storage.users.create({
-    id: 'u1',
-    tenantId: tenant.id,
-    username: 'alice',
-    email: null,
-    passwordHash: 'x',
-    roles: [],
-    scopes: [],
-    disabled: false,
-    failedAttempts: 0,
-    lockedUntil: null,
-    passwordChangedAt: T0,
-    createdAt: T0,
-    updatedAt: T0,
-  })
-  const session = await givenSession(storage, tenant.id, 'u1')
-  const token = {
-    hash: 'h'.repeat(64),
-    tenantId: tenant.id,
-    sessionId: session.id,
-    createdAt: T0,
-    expiresAt: T0 + 1000,
-    consumedAt: null,
-    successorHash: null,
-    sealedSuccessor: null,
-  }
+  const { tenant, session } = await givenUserSession(storage)
+  const token = refreshTokenRecord(tenant.id, session.id)
   await storage.sessions.addRefreshToken(token)
   const before = (await events(storage, tenant.id)).length
-  await assert.rejects(
+  // An audit event and a session touch, then (when asked) a write that fails.
+  const writes = (at: number, failing: boolean) =>
     storage.transaction(async (tx) => {
       await tx.audit.append({
         tenantId: tenant.id,
@@ -80,23 +57,14 @@ test('a statement that fails inside a SQLite transaction is typed and rolls ever
         severity: 'info',
         time: T0,
       })
-      await tx.sessions.touch(tenant.id, session.id, T0 + 5, '10.0.0.1')
-      await tx.sessions.addRefreshToken(token)
-    }),
-    ConflictError,
-  )
+      await tx.sessions.touch(tenant.id, session.id, at, '10.0.0.1')
+      if (failing) await tx.sessions.addRefreshToken(token)
+    })
+  await assert.rejects(writes(T0 + 5, true), ConflictError)
   assert.equal((await events(storage, tenant.id)).length, before)
   assert.equal((await storage.sessions.get(tenant.id, session.id))!.lastUsedAt, session.lastUsedAt)
-  // And a transaction that succeeds leaves both writes, in order, with the chain intact.
-  await storage.transaction(async (tx) => {
-    await tx.audit.append({
-      tenantId: tenant.id,
-      type: 'token.refreshed',
-      severity: 'info',
-      time: T0,
-    })
-    await tx.sessions.touch(tenant.id, session.id, T0 + 7, '10.0.0.1')
-  })
+  // And a transaction that succeeds leaves both writes, with the chain intact.
+  await writes(T0 + 7, false)
   assert.equal((await events(storage, tenant.id)).length, before + 1)
   assert.equal((await storage.sessions.get(tenant.id, session.id))!.lastUsedAt, T0 + 7)
   assert.equal((await verifyChain(storage.audit, tenant.id)).ok, true)
