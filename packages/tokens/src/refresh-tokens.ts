@@ -4,6 +4,7 @@
 // database reveals no live token.
 import { Buffer } from 'node:buffer'
 import { createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto'
+import { InvalidInputError } from './errors.js'
 
 const PREFIX = 'rt_'
 const FORMAT = /^rt_[A-Za-z0-9_-]{43}$/
@@ -62,7 +63,7 @@ function xorInto(target: Buffer, mask: Buffer): Buffer {
 export function sealSuccessor(presented: string, successor: string): string {
   const bytes = Buffer.from(successor.slice(PREFIX.length), 'base64url')
   if (!isRefreshTokenShape(successor) || bytes.length !== TOKEN_BYTES) {
-    throw new TypeError('sealSuccessor: the successor is not a refresh token')
+    throw new InvalidInputError('sealSuccessor: the successor is not a refresh token')
   }
   const nonce = Buffer.from(poolBytes(NONCE_BYTES))
   const body = xorInto(bytes, pad(presented, nonce))

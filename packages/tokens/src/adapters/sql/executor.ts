@@ -60,10 +60,10 @@ export type PreparedQuery<A extends readonly unknown[], R> = (
  * A query whose SQL is built and compiled once per dialect; each run only binds new values. Kysely
  * otherwise builds and compiles every query anew, which on the hot paths (refresh rotation, audit
  * appends) costs more than SQLite takes to run them. Inside a transaction on a database that
- * `openSqlite` opened, the statement also skips Kysely's connection queue: the transaction
- * holds SQLite's one connection, and better-sqlite3 runs it synchronously. `build` receives placeholders for `args`: it
- * must only use them as values (never to choose the shape of the query), so that one compiled SQL
- * text serves every call.
+ * `openSqlite` opened, the statement also skips Kysely's connection queue: the transaction holds
+ * SQLite's one connection, and better-sqlite3 runs it synchronously. `build` receives placeholders
+ * for `args`: it must only use them as values (never to choose the shape of the query), so that one
+ * compiled SQL text serves every call.
  *
  * @param build - builds the query from the executor and the arguments' placeholders
  * @example
