@@ -8,7 +8,7 @@
 // bounds what an instance that cannot hear the others (no Redis, or Redis unreachable: the cache is
 // then bypassed) or a write made outside the server can miss.
 import { createHash, timingSafeEqual } from 'node:crypto'
-import { apiKeySessionId, type ApiKey, type RevocationRecord } from '@tessera/tokens'
+import { apiKeyId, apiKeySessionId, type ApiKey, type RevocationRecord } from '@tessera/tokens'
 
 /** What checks a presented API key; `ApiKeys` and {@link ApiKeyCache} fit. */
 export interface ApiKeyAuthenticator {
@@ -40,10 +40,6 @@ interface Entry {
   /** When the store accepted it. */
   checkedAt: number
 }
-
-// The shape of a Tessera API key (`tsk_<32 hex id>_<43 base64url>`): only such strings, whose
-// length is fixed, are hashed here; anything else goes to the store, which refuses it.
-const SHAPE = /^tsk_([0-9a-f]{32})_[A-Za-z0-9_-]{43}$/
 
 /**
  * Authenticates API keys, from memory when the same key authenticated less than `ttlMs` ago.
@@ -82,7 +78,9 @@ export class ApiKeyCache implements ApiKeyAuthenticator {
 
   /** Checks a presented key in a tenant; see {@link ApiKeyAuthenticator.authenticate}. */
   authenticate(tenantId: string, key: string): Promise<ApiKey> {
-    const id = this.#ttlMs > 0 && typeof key === 'string' ? SHAPE.exec(key)?.[1] : undefined
+    // Only strings shaped like a key (of fixed length) are hashed here; anything else goes to the
+    // store, which refuses it.
+    const id = this.#ttlMs > 0 ? apiKeyId(key) : undefined
     if (id === undefined) return this.#apiKeys.authenticate(tenantId, key)
     const slot = `${tenantId}/${id}`
     const hash = sha256(key)

@@ -53,6 +53,11 @@ export function apiKeySessionId(keyId: string): string {
 const KEY = /^tsk_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/
 const INVALID = 'invalid API key'
 
+/** The id in a string shaped like an API key (`tsk_<id>_<secret>`); undefined for anything else. */
+export function apiKeyId(key: unknown): string | undefined {
+  return typeof key === 'string' ? KEY.exec(key)?.[1] : undefined
+}
+
 /**
  * Creates, lists, revokes and checks service API keys.
  *
@@ -170,9 +175,9 @@ export class ApiKeys {
    * unknown or wrong key or a key of another tenant; TokenRevokedError, TokenExpiredError.
    */
   async authenticate(tenantId: string, key: string): Promise<ApiKey> {
-    const match = typeof key === 'string' ? KEY.exec(key) : null
-    if (match === null) throw new InvalidTokenError(INVALID)
-    const record = await this.#storage.apiKeys.get(tenantId, match[1]!)
+    const id = apiKeyId(key)
+    if (id === undefined) throw new InvalidTokenError(INVALID)
+    const record = await this.#storage.apiKeys.get(tenantId, id)
     const presented = Buffer.from(hashKey(key), 'base64url')
     const expected = Buffer.from(record?.hash ?? hashKey(''), 'base64url')
     const same = presented.length === expected.length && timingSafeEqual(presented, expected)

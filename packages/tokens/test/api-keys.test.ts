@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { test, type TestContext } from 'node:test'
-import { ApiKeys } from '../src/api-keys.js'
+import { ApiKeys, apiKeyId } from '../src/api-keys.js'
 import { Clock, events, givenTenant, sqliteStorage, T0 } from './support.js'
 
 const FORMAT = /^tsk_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/
@@ -24,6 +24,10 @@ test('a key is shown once, in the tsk_<id>_<secret> format, and stored only as a
   const match = FORMAT.exec(key)
   assert.ok(match, key)
   assert.equal(match[1], apiKey.id)
+  assert.equal(apiKeyId(key), apiKey.id)
+  for (const bad of [`${key}x`, key.slice(0, -1), key.toUpperCase(), '', 42, null]) {
+    assert.equal(apiKeyId(bad), undefined)
+  }
   assert.equal(Buffer.from(match[2]!, 'base64url').length, 32) // 256 random bits
   assert.deepEqual(apiKey.scopes, ['invoices:read'])
   assert.deepEqual([apiKey.createdAt, apiKey.expiresAt, apiKey.lastUsedAt], [T0, null, null])
