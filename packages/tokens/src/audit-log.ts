@@ -1,7 +1,12 @@
 // The audit log service: record checked events, query them newest first with cursors, export them
 // as NDJSON, verify each tenant's hash chain, and prune old events (retention).
 import { encodeCursor, pageSize } from './audit/cursor.js'
-import type { AuditEvent, AuditQuery, StoredAuditEvent } from './audit/events.js'
+import type {
+  AuditEvent,
+  AuditQuery,
+  RecordedAuditEvent,
+  StoredAuditEvent,
+} from './audit/events.js'
 import { checkAuditEvent, checkAuditQuery, DEFAULT_MAX_DETAILS_BYTES } from './audit/validate.js'
 import { verifyChain, type ChainVerification } from './audit/verify.js'
 import { InvalidInputError } from './errors.js'
@@ -61,7 +66,8 @@ export class AuditLog {
   }
 
   /**
-   * Checks an event and appends it to its tenant's chain. To record a change in the same
+   * Checks an event and records it. It takes its place in its tenant's chain once its transaction
+   * has committed: every read of the log sees it chained. To record a change in the same
    * transaction as the change, pass that transaction's stores.
    *
    * @param event - ids, reasons and counts; never secrets. Throws InvalidInputError when the type
@@ -79,7 +85,7 @@ export class AuditLog {
   async record(
     event: AuditEvent,
     stores: Pick<Stores, 'audit'> = this.#storage,
-  ): Promise<StoredAuditEvent> {
+  ): Promise<RecordedAuditEvent> {
     const checked = checkAuditEvent(event, this.#maxDetailsBytes)
     if (checked.time === undefined && this.#clock !== undefined) checked.time = this.#clock()
     return stores.audit.append(checked)

@@ -16,6 +16,7 @@ export { openSqlite } from './db/sqlite.js'
 export { openPostgres } from './db/postgres.js'
 export { migrate } from './db/migrate.js'
 export { createSqlStorage, type SqlStorageOptions } from './adapters/sql/storage.js'
+export type { AuditChaining } from './adapters/sql/audit-store.js'
 export { createMemoryStorage } from './adapters/memory/storage.js'
 export { observeChanges } from './stores/change-feed.js'
 export { RedisSignals } from './adapters/redis/signals.js'
@@ -68,6 +69,7 @@ export type {
   AuditEventType,
   AuditQuery,
   AuditSeverity,
+  RecordedAuditEvent,
   StoredAuditEvent,
 } from './audit/events.js'
 export type { TokenErrorCode } from './errors.js'

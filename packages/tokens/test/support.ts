@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import type { TestContext } from 'node:test'
 import Database from 'better-sqlite3'
 import { Accounts } from '../src/accounts.js'
-import { createSqlStorage } from '../src/adapters/sql/storage.js'
+import { createSqlStorage, type SqlStorageOptions } from '../src/adapters/sql/storage.js'
 import type { AuditEventType, StoredAuditEvent } from '../src/audit/events.js'
 import { openSqlite } from '../src/db/sqlite.js'
 import { Passwords, type Argon2Params, type PasswordHasher } from '../src/passwords.js'
@@ -74,10 +74,13 @@ export class CountingHasher implements PasswordHasher {
 }
 
 /** A SQLite storage on a new file, closed and removed when the test ends. */
-export async function sqliteStorage(t: TestContext): Promise<{ storage: Storage; file: string }> {
+export async function sqliteStorage(
+  t: TestContext,
+  options?: SqlStorageOptions,
+): Promise<{ storage: Storage; file: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-accounts-'))
   const file = join(dir, 'tessera.db')
-  const storage = await createSqlStorage(openSqlite({ driver: Database, filename: file }))
+  const storage = await createSqlStorage(openSqlite({ driver: Database, filename: file }), options)
   let closed = false
   const close = storage.close.bind(storage)
   storage.close = async () => {

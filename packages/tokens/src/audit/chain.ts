@@ -2,7 +2,7 @@
 // an edited, inserted or deleted row breaks the chain from that point on.
 import { createHash } from 'node:crypto'
 import { randomUUID } from 'node:crypto'
-import type { AuditEvent, StoredAuditEvent } from './events.js'
+import type { AuditEvent, RecordedAuditEvent, StoredAuditEvent } from './events.js'
 
 /** The hash before a tenant's first event. */
 export const GENESIS_HASH = '0'.repeat(64)
@@ -43,15 +43,15 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * An event as it is stored: given its place in the tenant's chain (`seq`, the previous event's
- * hash), with a new id and its own hash. Every adapter builds events here, so they hash alike.
+ * An event as recorded: a new id, the store's clock when it has no time, absent fields as null, and
+ * its details as a text column gives them back, so the hash covers exactly what is stored. Every
+ * adapter records events here, so they hash alike.
  */
-export function chainEvent(event: AuditEvent, seq: number, prevHash: string): StoredAuditEvent {
-  const unhashed = {
+export function recordEvent(event: AuditEvent, now: number = Date.now()): RecordedAuditEvent {
+  return {
     id: randomUUID(),
     tenantId: event.tenantId,
-    seq,
-    time: event.time ?? Date.now(),
+    time: event.time ?? now,
     type: event.type,
     severity: event.severity,
     actor: event.actor ?? null,
@@ -60,9 +60,16 @@ export function chainEvent(event: AuditEvent, seq: number, prevHash: string): St
     jti: event.jti ?? null,
     ip: event.ip ?? null,
     userAgent: event.userAgent ?? null,
-    // As a text column gives it back, so the hash covers exactly what is stored.
     details: JSON.parse(JSON.stringify(event.details ?? {})) as Record<string, unknown>,
-    prevHash,
   }
+}
+
+/** A recorded event given its place in the tenant's chain (`seq`, the previous event's hash). */
+export function chainEvent(
+  event: RecordedAuditEvent,
+  seq: number,
+  prevHash: string,
+): StoredAuditEvent {
+  const unhashed = { ...event, seq, prevHash }
   return { ...unhashed, hash: hashEvent(unhashed) }
 }

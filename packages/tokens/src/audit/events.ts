@@ -56,6 +56,26 @@ export interface AuditEvent {
   time?: number
 }
 
+/**
+ * An event as recorded: with its id and time, its fields normalised as they are stored. It takes
+ * its place in the tenant's chain (a {@link StoredAuditEvent}) when the chain is sealed after its
+ * transaction commits.
+ */
+export interface RecordedAuditEvent {
+  id: string
+  tenantId: string
+  time: number
+  type: AuditEventType
+  severity: AuditSeverity
+  actor: string | null
+  userId: string | null
+  sessionId: string | null
+  jti: string | null
+  ip: string | null
+  userAgent: string | null
+  details: Record<string, unknown>
+}
+
 /** An event as stored: with its id, its place in the tenant's chain and its hash. */
 export interface StoredAuditEvent {
   id: string

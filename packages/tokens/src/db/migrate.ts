@@ -1,6 +1,7 @@
 import { Migrator, PostgresAdapter, sql, type Kysely, type Migration } from 'kysely'
 import { initial } from '../migrations/0001-initial.js'
 import { auditEventsBySeq } from '../migrations/0002-audit-events-by-seq.js'
+import { auditQueue } from '../migrations/0003-audit-queue.js'
 import { StoreUnavailableError } from '../errors.js'
 import type { Database } from './schema.js'
 
@@ -8,6 +9,7 @@ import type { Database } from './schema.js'
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-audit-events-by-seq': auditEventsBySeq,
+  '0003-audit-queue': auditQueue,
 }
 
 /**

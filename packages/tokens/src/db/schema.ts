@@ -81,6 +81,23 @@ export interface AuditEventsTable {
   hash: string
 }
 
+/** Events committed and not yet chained (see migrations/0003-audit-queue.ts). */
+export interface AuditQueueTable {
+  queued: Generated<Millis>
+  id: string
+  tenant_id: string
+  time: Millis
+  type: string
+  severity: string
+  actor: string | null
+  user_id: string | null
+  session_id: string | null
+  jti: string | null
+  ip: string | null
+  user_agent: string | null
+  details: string
+}
+
 export interface AuditHeadsTable {
   tenant_id: string
   seq: Millis
@@ -123,6 +140,7 @@ export interface Database {
   revocations: RevocationsTable
   audit_events: AuditEventsTable
   audit_heads: AuditHeadsTable
+  audit_queue: AuditQueueTable
   signing_keys: SigningKeysTable
   api_keys: ApiKeysTable
 }

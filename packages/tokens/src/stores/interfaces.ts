@@ -9,7 +9,12 @@ import type {
   TenantRecord,
   UserRecord,
 } from './records.js'
-import type { AuditEvent, AuditQuery, StoredAuditEvent } from '../audit/events.js'
+import type {
+  AuditEvent,
+  AuditQuery,
+  RecordedAuditEvent,
+  StoredAuditEvent,
+} from '../audit/events.js'
 
 export interface TenantStore {
   create(tenant: TenantRecord): Promise<void>
@@ -84,9 +89,15 @@ export interface AuditHead {
   anchorHash: string
 }
 
+/**
+ * The audit log. An event commits with the transaction that appends it; it takes its place in the
+ * tenant's hash chain when the chain is sealed, which an adapter may do after the commit (so that
+ * appends never wait on one another for the chain's head) but always before its reads: `query`,
+ * `chain`, `head` and `prune`, used outside a transaction, see every committed event chained.
+ */
 export interface AuditStore {
-  /** Appends an event, chaining it to the tenant's last one. */
-  append(event: AuditEvent): Promise<StoredAuditEvent>
+  /** Records an event, to be chained after the tenant's last one. */
+  append(event: AuditEvent): Promise<RecordedAuditEvent>
   query(query: AuditQuery): Promise<StoredAuditEvent[]>
   /** Every event of a tenant in chain order, in pages, for verification and export. */
   chain(tenantId: string, afterSeq: number, limit: number): Promise<StoredAuditEvent[]>

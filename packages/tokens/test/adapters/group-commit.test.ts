@@ -20,16 +20,24 @@ const append = (storage: Storage, tenantId: string, userId: string) =>
       userId,
       time: T0,
     })
-    return event.seq
+    return event.id
   })
+
+/** The seq each event got in the chain. */
+const seqsOf = async (storage: Storage, tenantId: string, ids: string[]) => {
+  const chain = await storage.audit.chain(tenantId, 0, 10_000)
+  const seqOf = new Map(chain.map((event) => [event.id, event.seq]))
+  return ids.map((id) => seqOf.get(id))
+}
 
 test('transactions started together run in arrival order and all commit', async (t) => {
   const { storage } = await sqliteStorage(t)
   const tenant = await givenTenant(storage)
   const count = MAX_GROUP * 2 + 3
-  const seqs = await Promise.all(
+  const ids = await Promise.all(
     Array.from({ length: count }, (_, i) => append(storage, tenant.id, `u${i}`)),
   )
+  const seqs = await seqsOf(storage, tenant.id, ids)
   assert.deepEqual(
     seqs,
     Array.from({ length: count }, (_, i) => seqs[0]! + i),
@@ -98,6 +106,10 @@ test('close waits for queued transactions, and what they wrote is on disk', asyn
   const pending = Array.from({ length: 10 }, (_, i) => append(storage, tenant.id, `q${i}`))
   await storage.close()
   assert.equal((await Promise.all(pending)).length, 10)
+  // Closing chained them too: nothing is left in the queue.
+  const raw = new Database(file, { readonly: true })
+  assert.deepEqual(raw.prepare('select count(*) as n from audit_queue').get(), { n: 0 })
+  raw.close()
   const reopened = await createSqlStorage(openSqlite({ driver: Database, filename: file }))
   t.after(() => reopened.close())
   assert.equal((await events(reopened, tenant.id, 'login.succeeded')).length, 10)

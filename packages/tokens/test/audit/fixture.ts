@@ -19,6 +19,7 @@ import {
 import type { ChainBreak } from '../../src/audit/verify.js'
 import { openSqlite } from '../../src/db/sqlite.js'
 import type { Storage } from '../../src/stores/interfaces.js'
+import { chained } from '../stores/fixtures.js'
 
 /** A fixed start time: 2023-11-14T22:13:20Z. */
 export const T0 = 1_700_000_000_000
@@ -87,12 +88,12 @@ export async function chainOf30(
 ): Promise<AuditDb & { audit: AuditLog; events: StoredAuditEvent[] }> {
   const db = await openAuditDb(t)
   const audit = new AuditLog(db.storage)
-  const events: StoredAuditEvent[] = []
+  const recorded = []
   for (const [i, event] of spreadOfEvents('acme', 30).entries()) {
-    events.push(await audit.record({ ...event, time: T0 + i * 1000 }))
+    recorded.push(await audit.record({ ...event, time: T0 + i * 1000 }))
   }
   for (const event of spreadOfEvents('other', 5)) await audit.record(event)
-  return { ...db, audit, events }
+  return { ...db, audit, events: await chained(db.storage.audit, recorded) }
 }
 
 /** Asserts that `acme`'s chain breaks at `brokenAtSeq` for `reason`, and `other`'s still holds. */

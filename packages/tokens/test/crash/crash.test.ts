@@ -62,6 +62,10 @@ test('SIGKILL mid-loop loses nothing committed and leaves nothing half-written',
   t.after(() => db.close())
   const count = (sql: string, ...params: unknown[]) =>
     (db.prepare(sql).get(...params) as { n: number }).n
+  // A worker killed between a commit and its seal leaves events queued: the next storage on the
+  // file chains them, at the latest before its first read.
+  await after.audit.head(tenant.id)
+  assert.equal(count('select count(*) n from audit_queue'), 0)
 
   for (const line of reported) {
     const [kind, sessionId, n] = line.split(' ') as [string, string, string?]

@@ -9,13 +9,14 @@ import { test, type TestContext } from 'node:test'
 import Database from 'better-sqlite3'
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
-import { SqlAuditStore } from '../../src/adapters/sql/audit-store.js'
 import { createSqlStorage } from '../../src/adapters/sql/storage.js'
+import { chainEvent, GENESIS_HASH, recordEvent } from '../../src/audit/chain.js'
 import { verifyChain } from '../../src/audit/verify.js'
 import { migrate } from '../../src/db/migrate.js'
 import type { Database as Schema } from '../../src/db/schema.js'
 import { openSqlite } from '../../src/db/sqlite.js'
 import { initial } from '../../src/migrations/0001-initial.js'
+import { auditEventsBySeq } from '../../src/migrations/0002-audit-events-by-seq.js'
 import { T0 } from '../support.js'
 
 const PG_URL = process.env.TESSERA_TEST_PG_URL
@@ -32,18 +33,54 @@ async function atFirstSchemaWithEvents(db: Kysely<Schema>, count: number): Promi
     .insertInto('tenants')
     .values({ id: 't1', name: 't1', config: '{}', created_at: T0, updated_at: T0 })
     .execute()
-  const audit = new SqlAuditStore(db)
+  // Chained as the stores of that schema did: each event in audit_events, the head beside them.
+  let prevHash = GENESIS_HASH
   for (let i = 0; i < count; i++) {
-    await audit.append({
-      tenantId: 't1',
-      type: 'login.succeeded',
-      severity: 'info',
-      userId: `u${i % 3}`,
-      sessionId: `s${i % 5}`,
-      ip: '192.0.2.1',
-      time: T0 + i,
-    })
+    const event = chainEvent(
+      recordEvent({
+        tenantId: 't1',
+        type: 'login.succeeded',
+        severity: 'info',
+        userId: `u${i % 3}`,
+        sessionId: `s${i % 5}`,
+        ip: '192.0.2.1',
+        time: T0 + i,
+      }),
+      i + 1,
+      prevHash,
+    )
+    prevHash = event.hash
+    await db
+      .insertInto('audit_events')
+      .values({
+        id: event.id,
+        tenant_id: event.tenantId,
+        seq: event.seq,
+        time: event.time,
+        type: event.type,
+        severity: event.severity,
+        actor: event.actor,
+        user_id: event.userId,
+        session_id: event.sessionId,
+        jti: event.jti,
+        ip: event.ip,
+        user_agent: event.userAgent,
+        details: JSON.stringify(event.details),
+        prev_hash: event.prevHash,
+        hash: event.hash,
+      })
+      .execute()
   }
+  await db
+    .insertInto('audit_heads')
+    .values({
+      tenant_id: 't1',
+      seq: count,
+      hash: prevHash,
+      anchor_seq: 0,
+      anchor_hash: GENESIS_HASH,
+    })
+    .execute()
 }
 
 async function checkUpgraded(db: Kysely<Schema>, count: number): Promise<void> {
@@ -100,7 +137,16 @@ test('SQLite: a rebuild that was done but not recorded is not done twice', async
   const file = sqliteFile(t)
   const db = openSqlite({ driver: Database, filename: file })
   await atFirstSchemaWithEvents(db, 5)
-  await migrate(db)
+  const upTo0002 = new Migrator({
+    db,
+    provider: {
+      getMigrations: async () => ({
+        '0001-initial': initial,
+        '0002-audit-events-by-seq': auditEventsBySeq,
+      }),
+    },
+  })
+  assert.equal((await upTo0002.migrateToLatest()).error, undefined)
   // As if the process had stopped between the rebuild and recording it.
   await sql`delete from kysely_migration where name = '0002-audit-events-by-seq'`.execute(db)
   await migrate(db)

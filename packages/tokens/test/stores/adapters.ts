@@ -9,6 +9,7 @@ import Database from 'better-sqlite3'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { createMemoryStorage } from '../../src/adapters/memory/storage.js'
+import type { AuditChaining } from '../../src/adapters/sql/audit-store.js'
 import { createSqlStorage } from '../../src/adapters/sql/storage.js'
 import { migrate } from '../../src/db/migrate.js'
 import type { Database as Schema } from '../../src/db/schema.js'
@@ -54,12 +55,15 @@ export function memoryAdapter(): TestAdapter {
   }
 }
 
-/** The SQL adapter on SQLite: one new file per storage, in a temporary folder. */
-export function sqliteAdapter(): TestAdapter {
+/**
+ * The SQL adapter on SQLite: one new file per storage, in a temporary folder. With `chaining`, audit
+ * events are chained that way instead of SQLite's default (in the transaction).
+ */
+export function sqliteAdapter(chaining?: AuditChaining): TestAdapter {
   let dir = ''
   let files = 0
   return {
-    name: 'sqlite',
+    name: chaining === undefined ? 'sqlite' : `sqlite, audit chained ${chaining}`,
     async setup() {
       dir = mkdtempSync(join(tmpdir(), 'tessera-contracts-'))
     },
@@ -67,7 +71,9 @@ export function sqliteAdapter(): TestAdapter {
       rmSync(dir, { recursive: true, force: true })
     },
     ...tracking(() =>
-      createSqlStorage(openSqlite({ driver: Database, filename: join(dir, `${files++}.db`) })),
+      createSqlStorage(openSqlite({ driver: Database, filename: join(dir, `${files++}.db`) }), {
+        auditChaining: chaining,
+      }),
     ),
   }
 }

@@ -5,13 +5,13 @@ import { test } from 'node:test'
 import { encodeCursor } from '../../src/audit/cursor.js'
 import type { AuditEvent, StoredAuditEvent } from '../../src/audit/events.js'
 import type { Storage } from '../../src/stores/interfaces.js'
-import { rejectsWith, T0, uid } from './fixtures.js'
+import { chained, rejectsWith, T0, uid } from './fixtures.js'
 
-/** Appends events one after another and returns them as stored. */
+/** Appends events one after another and returns them as chained. */
 async function appendAll(storage: Storage, events: AuditEvent[]): Promise<StoredAuditEvent[]> {
-  const stored: StoredAuditEvent[] = []
-  for (const event of events) stored.push(await storage.audit.append(event))
-  return stored
+  const recorded = []
+  for (const event of events) recorded.push(await storage.audit.append(event))
+  return chained(storage.audit, recorded)
 }
 
 /** Registers the AuditStore query contract tests against storages made by `make`. */

@@ -37,7 +37,13 @@ test('every store of Storage has a contract suite', async () => {
   assert.ok(contracts.has('storageContract'))
 })
 
-for (const adapter of [memoryAdapter(), sqliteAdapter(), postgresAdapter()]) {
+const adapters = [
+  memoryAdapter(),
+  sqliteAdapter(),
+  sqliteAdapter('after-commit'),
+  postgresAdapter(),
+]
+for (const adapter of adapters) {
   describe(adapter.name, { skip: adapter.skip ?? false }, () => {
     before(() => adapter.setup())
     afterEach(() => adapter.closeMade())

@@ -2,9 +2,10 @@
 // about. Times are fixed so every adapter sees the same numbers.
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
+import type { RecordedAuditEvent, StoredAuditEvent } from '../../src/audit/events.js'
 import type { TokenErrorCode } from '../../src/errors.js'
 import { DEFAULT_TENANT_CONFIG } from '../../src/tenant-config.js'
-import type { Storage } from '../../src/stores/interfaces.js'
+import type { AuditStore, Storage } from '../../src/stores/interfaces.js'
 import type {
   RefreshTokenRecord,
   SessionRecord,
@@ -15,6 +16,33 @@ import type {
 
 /** A fixed "now" for records: 2023-11-14T22:13:20Z. */
 export const T0 = 1_700_000_000_000
+
+/**
+ * Recorded events as they were chained, in the order given: each read back from its tenant's chain
+ * by id, and checked to hold exactly what `append` said it recorded.
+ */
+export async function chained(
+  audit: Pick<AuditStore, 'chain'>,
+  recorded: readonly RecordedAuditEvent[],
+): Promise<StoredAuditEvent[]> {
+  const byId = new Map<string, StoredAuditEvent>()
+  for (const tenantId of new Set(recorded.map((event) => event.tenantId))) {
+    let after = Number.MIN_SAFE_INTEGER
+    for (;;) {
+      const page = await audit.chain(tenantId, after, 1000)
+      for (const event of page) byId.set(event.id, event)
+      if (page.length < 1000) break
+      after = page.at(-1)!.seq
+    }
+  }
+  return recorded.map((event) => {
+    const stored = byId.get(event.id)
+    assert.ok(stored, `event ${event.id} is not in the chain`)
+    const { seq: _seq, prevHash: _prevHash, hash: _hash, ...fields } = stored
+    assert.deepEqual(fields, event)
+    return stored
+  })
+}
 
 /** A unique id with a readable prefix. */
 export function uid(prefix: string): string {

@@ -5,6 +5,7 @@ import { GENESIS_HASH } from '../../src/audit/chain.js'
 import { InvalidInputError } from '../../src/errors.js'
 import type { Storage, Stores } from '../../src/stores/interfaces.js'
 import {
+  chained,
   givenSession,
   refreshTokenRecord,
   rejectsWith,
@@ -54,12 +55,14 @@ export function storageContract(make: () => Promise<Storage>): void {
     const storage = await make()
     const base = await givenSession(storage)
     const { tenant, user, session } = base
-    const before = await storage.audit.append({
-      tenantId: tenant.id,
-      type: 'login.succeeded',
-      severity: 'info',
-      time: T0,
-    })
+    const [before] = await chained(storage.audit, [
+      await storage.audit.append({
+        tenantId: tenant.id,
+        type: 'login.succeeded',
+        severity: 'info',
+        time: T0,
+      }),
+    ])
     let made: Awaited<ReturnType<typeof changeEverything>> | undefined
     const failure = new InvalidInputError('stop here')
     await assert.rejects(
@@ -76,23 +79,21 @@ export function storageContract(make: () => Promise<Storage>): void {
     assert.equal(await storage.sessions.findRefreshToken(tenant.id, made.token.hash), undefined)
     assert.deepEqual(await storage.revocations.listActive(0), [])
     assert.deepEqual(await storage.signingKeys.listAll(), [])
-    assert.deepEqual(await storage.audit.query({ tenantId: tenant.id }), [before])
+    assert.deepEqual(await storage.audit.query({ tenantId: tenant.id }), [before!])
     assert.deepEqual(await storage.audit.query({ tenantId: made.newTenant.id }), [])
     assert.deepEqual(await storage.audit.head(tenant.id), {
       seq: 1,
-      hash: before.hash,
+      hash: before!.hash,
       anchorSeq: 0,
       anchorHash: GENESIS_HASH,
     })
     assert.deepEqual((await storage.audit.head(made.newTenant.id)).seq, 0)
     // The chain goes on from where it was: no gap where the rolled-back events were.
-    const after = await storage.audit.append({
-      tenantId: tenant.id,
-      type: 'logout',
-      severity: 'info',
-    })
-    assert.equal(after.seq, 2)
-    assert.equal(after.prevHash, before.hash)
+    const [after] = await chained(storage.audit, [
+      await storage.audit.append({ tenantId: tenant.id, type: 'logout', severity: 'info' }),
+    ])
+    assert.equal(after!.seq, 2)
+    assert.equal(after!.prevHash, before!.hash)
   })
 
   test('transaction: a commit keeps every change and its audit events, and returns the result', async () => {

@@ -1,6 +1,11 @@
-import { chainEvent, GENESIS_HASH } from '../../audit/chain.js'
+import { chainEvent, GENESIS_HASH, recordEvent } from '../../audit/chain.js'
 import { decodeCursor, pageSize } from '../../audit/cursor.js'
-import type { AuditEvent, AuditQuery, StoredAuditEvent } from '../../audit/events.js'
+import type {
+  AuditEvent,
+  AuditQuery,
+  RecordedAuditEvent,
+  StoredAuditEvent,
+} from '../../audit/events.js'
 import type { AuditHead, AuditStore } from '../../stores/interfaces.js'
 import { copy, type MemoryScope, type MemoryState } from './state.js'
 
@@ -15,15 +20,17 @@ export class MemoryAuditStore implements AuditStore {
     this.#scope = scope
   }
 
-  append(event: AuditEvent): Promise<StoredAuditEvent> {
+  /** Chains the event at once: transactions here run one at a time, so there is no head to wait for. */
+  append(event: AuditEvent): Promise<RecordedAuditEvent> {
     return this.#scope.run((state) => {
       const head = state.auditHeads.get(event.tenantId) ?? EMPTY_HEAD
-      const stored = chainEvent(event, head.seq + 1, head.hash)
+      const recorded = recordEvent(event)
+      const stored = chainEvent(recorded, head.seq + 1, head.hash)
       const events = eventsOf(state, event.tenantId)
       events.push(stored)
       state.onUndo(() => events.pop())
       state.put(state.auditHeads, event.tenantId, { ...head, seq: stored.seq, hash: stored.hash })
-      return copy(stored)
+      return copy(recorded)
     })
   }
 

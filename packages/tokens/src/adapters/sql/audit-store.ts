@@ -1,18 +1,20 @@
-import type { Selectable } from 'kysely'
-import type { AuditEventsTable } from '../../db/schema.js'
-import { chainEvent, GENESIS_HASH } from '../../audit/chain.js'
+import type { Insertable, Selectable } from 'kysely'
+import type { AuditEventsTable, AuditQueueTable } from '../../db/schema.js'
+import { chainEvent, GENESIS_HASH, recordEvent } from '../../audit/chain.js'
 import { decodeCursor, pageSize } from '../../audit/cursor.js'
 import type {
   AuditEvent,
   AuditEventType,
   AuditQuery,
   AuditSeverity,
+  RecordedAuditEvent,
   StoredAuditEvent,
 } from '../../audit/events.js'
 import type { AuditHead, AuditStore } from '../../stores/interfaces.js'
+import type { AuditSealer, SealTarget } from './audit-sealer.js'
 import { atomically, guard, millis, prepared, type Executor } from './executor.js'
 
-// The statements of an append, compiled once (see prepared): every state change writes one.
+// The statements of an append chained in its transaction, compiled once (see prepared).
 const nextSeq = prepared((db, tenantId: string) =>
   db
     .updateTable('audit_heads')
@@ -61,61 +63,175 @@ const insertEvent = prepared(
     }),
 )
 
-export class SqlAuditStore implements AuditStore {
-  readonly #db: Executor
+// An append chained after the commit is one insert into the queue: it takes no lock that another
+// transaction waits for (see audit-sealer.ts).
+const enqueue = prepared(
+  (
+    db,
+    id: string,
+    tenantId: string,
+    time: number,
+    type: string,
+    severity: string,
+    actor: string | null,
+    userId: string | null,
+    sessionId: string | null,
+    jti: string | null,
+    ip: string | null,
+    userAgent: string | null,
+    details: string,
+  ) =>
+    db.insertInto('audit_queue').values({
+      id,
+      tenant_id: tenantId,
+      time,
+      type,
+      severity,
+      actor,
+      user_id: userId,
+      session_id: sessionId,
+      jti,
+      ip,
+      user_agent: userAgent,
+      details,
+    }),
+)
 
-  constructor(db: Executor) {
+/**
+ * When audit events join their tenant's hash chain.
+ * - `in-transaction`: in the transaction that records them. Appending takes the tenant's chain head
+ *   until the commit, so transactions that record events for one tenant take turns; on SQLite,
+ *   whose single writer makes them take turns anyway, that costs nothing.
+ * - `after-commit`: they commit to a queue with their change and the sealer chains them right
+ *   after, many at a time, so that concurrent transactions never wait for each other's commit.
+ */
+export type AuditChaining = 'in-transaction' | 'after-commit'
+
+/**
+ * The audit log on SQL. Reads outside a transaction first chain what is queued for the tenant, so
+ * they see every event committed before them, however it is chained; inside a transaction they
+ * see the chain as it was.
+ */
+export class SqlAuditStore implements AuditStore, SealTarget {
+  readonly #db: Executor
+  readonly #chaining: AuditChaining
+  readonly #sealer: AuditSealer | undefined
+  readonly #queuedTenants = new Set<string>()
+
+  /**
+   * @param db - a connection or a transaction
+   * @param chaining - when appended events join the chain
+   * @param sealer - the storage's sealer (absent in the sealer's own store)
+   */
+  constructor(db: Executor, chaining: AuditChaining, sealer?: AuditSealer) {
     this.#db = db
+    this.#chaining = chaining
+    this.#sealer = sealer
   }
 
-  append(event: AuditEvent): Promise<StoredAuditEvent> {
-    // Several statements: atomic on their own too, or concurrent appends could fork the chain.
-    return guard('append audit event', () =>
+  /**
+   * The tenants this transaction's appends queued events for, handed over once: the storage
+   * schedules their seal after the commit.
+   */
+  takeQueuedTenants(): string[] {
+    const tenants = [...this.#queuedTenants]
+    this.#queuedTenants.clear()
+    return tenants
+  }
+
+  append(event: AuditEvent): Promise<RecordedAuditEvent> {
+    return guard('append audit event', async () => {
+      const recorded = recordEvent(event)
+      if (this.#chaining === 'in-transaction') {
+        await atomically(this.#db, (db) => appendChained(db, recorded))
+        return recorded
+      }
+      await enqueue(
+        this.#db,
+        recorded.id,
+        recorded.tenantId,
+        recorded.time,
+        recorded.type,
+        recorded.severity,
+        recorded.actor,
+        recorded.userId,
+        recorded.sessionId,
+        recorded.jti,
+        recorded.ip,
+        recorded.userAgent,
+        JSON.stringify(recorded.details),
+      )
+      if (this.#db.isTransaction) this.#queuedTenants.add(recorded.tenantId)
+      else this.#sealer?.schedule([recorded.tenantId])
+      return recorded
+    })
+  }
+
+  queuedTenants(): Promise<string[]> {
+    return guard('read the audit queue', async () => {
+      const rows = await this.#db.selectFrom('audit_queue').select('tenant_id').distinct().execute()
+      return rows.map((row) => row.tenant_id)
+    })
+  }
+
+  hasQueued(tenantId: string): Promise<boolean> {
+    return guard('read the audit queue', async () => {
+      const row = await this.#db
+        .selectFrom('audit_queue')
+        .select('queued')
+        .where('tenant_id', '=', tenantId)
+        .limit(1)
+        .executeTakeFirst()
+      return row !== undefined
+    })
+  }
+
+  sealBatch(tenantId: string, limit: number): Promise<number> {
+    return guard('seal audit events', () =>
       atomically(this.#db, async (db) => {
-        // Taking the next seq locks the head row until commit, so the chain never forks. A
-        // tenant's first event creates its head.
-        let head = (await nextSeq(db, event.tenantId)).rows[0]
-        if (head === undefined) {
-          await db
-            .insertInto('audit_heads')
-            .values({
-              tenant_id: event.tenantId,
-              seq: 0,
-              hash: GENESIS_HASH,
-              anchor_seq: 0,
-              anchor_hash: GENESIS_HASH,
-            })
-            .onConflict((oc) => oc.column('tenant_id').doNothing())
-            .execute()
-          head = (await nextSeq(db, event.tenantId)).rows[0]!
-        }
-        const stored = chainEvent(event, millis(head.seq), head.hash)
-        await insertEvent(
-          db,
-          stored.id,
-          stored.tenantId,
-          stored.seq,
-          stored.time,
-          stored.type,
-          stored.severity,
-          stored.actor,
-          stored.userId,
-          stored.sessionId,
-          stored.jti,
-          stored.ip,
-          stored.userAgent,
-          JSON.stringify(stored.details),
-          stored.prevHash,
-          stored.hash,
-        )
-        await setHeadHash(db, event.tenantId, stored.hash)
-        return stored
+        // Taking the head first serialises the tenant's seals, in this process and across instances,
+        // so no two chain the same queued event or fork the chain.
+        const head = await lockHead(db, tenantId)
+        const rows = await db
+          .deleteFrom('audit_queue')
+          .where('queued', 'in', (eb) =>
+            eb
+              .selectFrom('audit_queue')
+              .select('queued')
+              .where('tenant_id', '=', tenantId)
+              .orderBy('queued')
+              .limit(limit),
+          )
+          .returningAll()
+          .execute()
+        if (rows.length === 0) return 0
+        rows.sort((a, b) => millis(a.queued) - millis(b.queued))
+        let seq = head.seq
+        let prevHash = head.hash
+        const chained = rows.map((row) => {
+          const stored = chainEvent(recordedFrom(row), ++seq, prevHash)
+          prevHash = stored.hash
+          return stored
+        })
+        await db.insertInto('audit_events').values(chained.map(toRow)).execute()
+        await db
+          .updateTable('audit_heads')
+          .set({ seq, hash: prevHash })
+          .where('tenant_id', '=', tenantId)
+          .execute()
+        return rows.length
       }),
     )
   }
 
+  /** Outside a transaction, chains what committed before the read. */
+  async #sealBeforeRead(tenantId: string): Promise<void> {
+    if (!this.#db.isTransaction) await this.#sealer?.seal(tenantId)
+  }
+
   query(query: AuditQuery): Promise<StoredAuditEvent[]> {
     return guard('query audit events', async () => {
+      await this.#sealBeforeRead(query.tenantId)
       let q = this.#db
         .selectFrom('audit_events')
         .selectAll()
@@ -146,6 +262,7 @@ export class SqlAuditStore implements AuditStore {
 
   chain(tenantId: string, afterSeq: number, limit: number): Promise<StoredAuditEvent[]> {
     return guard('read audit chain', async () => {
+      await this.#sealBeforeRead(tenantId)
       const rows = await this.#db
         .selectFrom('audit_events')
         .selectAll()
@@ -160,6 +277,7 @@ export class SqlAuditStore implements AuditStore {
 
   head(tenantId: string): Promise<AuditHead> {
     return guard('read audit head', async () => {
+      await this.#sealBeforeRead(tenantId)
       const row = await this.#db
         .selectFrom('audit_heads')
         .selectAll()
@@ -178,8 +296,9 @@ export class SqlAuditStore implements AuditStore {
   }
 
   prune(tenantId: string, before: number): Promise<number> {
-    return guard('prune audit events', () =>
-      atomically(this.#db, async (db) => {
+    return guard('prune audit events', async () => {
+      await this.#sealBeforeRead(tenantId)
+      return atomically(this.#db, async (db) => {
         const last = await db
           .selectFrom('audit_events')
           .select(['seq', 'hash'])
@@ -201,8 +320,109 @@ export class SqlAuditStore implements AuditStore {
           .where('tenant_id', '=', tenantId)
           .execute()
         return Number(result.numDeletedRows)
-      }),
-    )
+      })
+    })
+  }
+}
+
+/** Chains an event after the tenant's last one, in the caller's transaction. */
+async function appendChained(db: Executor, event: RecordedAuditEvent): Promise<void> {
+  // Taking the next seq locks the head row until commit, so the chain never forks. A tenant's
+  // first event creates its head.
+  let head = (await nextSeq(db, event.tenantId)).rows[0]
+  if (head === undefined) {
+    await createHead(db, event.tenantId)
+    head = (await nextSeq(db, event.tenantId)).rows[0]!
+  }
+  const stored = chainEvent(event, millis(head.seq), head.hash)
+  await insertEvent(
+    db,
+    stored.id,
+    stored.tenantId,
+    stored.seq,
+    stored.time,
+    stored.type,
+    stored.severity,
+    stored.actor,
+    stored.userId,
+    stored.sessionId,
+    stored.jti,
+    stored.ip,
+    stored.userAgent,
+    JSON.stringify(stored.details),
+    stored.prevHash,
+    stored.hash,
+  )
+  await setHeadHash(db, event.tenantId, stored.hash)
+}
+
+/** A tenant's head before its first event; nothing if another transaction made it first. */
+async function createHead(db: Executor, tenantId: string): Promise<void> {
+  await db
+    .insertInto('audit_heads')
+    .values({
+      tenant_id: tenantId,
+      seq: 0,
+      hash: GENESIS_HASH,
+      anchor_seq: 0,
+      anchor_hash: GENESIS_HASH,
+    })
+    .onConflict((oc) => oc.column('tenant_id').doNothing())
+    .execute()
+}
+
+/** The tenant's head, locked until the transaction ends; a tenant's first seal creates it. */
+async function lockHead(db: Executor, tenantId: string): Promise<{ seq: number; hash: string }> {
+  // An update that changes nothing: unlike SELECT ... FOR UPDATE, SQLite takes it too.
+  const lock = () =>
+    db
+      .updateTable('audit_heads')
+      .set((eb) => ({ seq: eb.ref('seq') }))
+      .where('tenant_id', '=', tenantId)
+      .returning(['seq', 'hash'])
+      .executeTakeFirst()
+  let head = await lock()
+  if (head === undefined) {
+    await createHead(db, tenantId)
+    head = (await lock())!
+  }
+  return { seq: millis(head.seq), hash: head.hash }
+}
+
+function recordedFrom(row: Selectable<AuditQueueTable>): RecordedAuditEvent {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    time: millis(row.time),
+    type: row.type as AuditEventType,
+    severity: row.severity as AuditSeverity,
+    actor: row.actor,
+    userId: row.user_id,
+    sessionId: row.session_id,
+    jti: row.jti,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    details: JSON.parse(row.details) as Record<string, unknown>,
+  }
+}
+
+function toRow(event: StoredAuditEvent): Insertable<AuditEventsTable> {
+  return {
+    id: event.id,
+    tenant_id: event.tenantId,
+    seq: event.seq,
+    time: event.time,
+    type: event.type,
+    severity: event.severity,
+    actor: event.actor,
+    user_id: event.userId,
+    session_id: event.sessionId,
+    jti: event.jti,
+    ip: event.ip,
+    user_agent: event.userAgent,
+    details: JSON.stringify(event.details),
+    prev_hash: event.prevHash,
+    hash: event.hash,
   }
 }
 

@@ -1,12 +1,13 @@
 // The SQL storage: SQLite by default, PostgreSQL through the same queries (Kysely dialects).
-import { sql, type Kysely } from 'kysely'
+import { PostgresAdapter, sql, type Kysely } from 'kysely'
 import type { Database } from '../../db/schema.js'
 import { migrate } from '../../db/migrate.js'
 import { sqliteRunner } from '../../db/sqlite.js'
 import { InvalidInputError, StoreUnavailableError, TokenError } from '../../errors.js'
 import type { Storage, Stores } from '../../stores/interfaces.js'
 import { SqlApiKeyStore } from './api-key-store.js'
-import { SqlAuditStore } from './audit-store.js'
+import { AuditSealer, type SealTarget } from './audit-sealer.js'
+import { SqlAuditStore, type AuditChaining } from './audit-store.js'
 import type { Executor } from './executor.js'
 import { GroupCommit } from './group-commit.js'
 import { SqlRevocationStore } from './revocation-store.js'
@@ -15,13 +16,13 @@ import { SqlSigningKeyStore } from './signing-key-store.js'
 import { SqlTenantStore } from './tenant-store.js'
 import { SqlUserStore } from './user-store.js'
 
-function storesOn(db: Executor): Stores {
+function storesOn(db: Executor, chaining: AuditChaining, sealer?: AuditSealer): Stores {
   return {
     tenants: new SqlTenantStore(db),
     users: new SqlUserStore(db),
     sessions: new SqlSessionStore(db),
     revocations: new SqlRevocationStore(db),
-    audit: new SqlAuditStore(db),
+    audit: new SqlAuditStore(db, chaining, sealer),
     signingKeys: new SqlSigningKeyStore(db),
     apiKeys: new SqlApiKeyStore(db),
   }
@@ -32,6 +33,10 @@ function storesOn(db: Executor): Stores {
 // bounds the window to a few seconds whatever the traffic.
 const CHECKPOINT_INTERVAL_MS = 5_000
 
+// How often each storage looks for audit events that another process committed and did not live
+// to chain (see audit-sealer.ts).
+const AUDIT_SWEEP_INTERVAL_MS = 1_000
+
 /** Options for {@link createSqlStorage}. */
 export interface SqlStorageOptions {
   /**
@@ -39,6 +44,16 @@ export interface SqlStorageOptions {
    * 5,000): under `synchronous=NORMAL`, the most a power loss can roll back.
    */
   checkpointIntervalMs?: number
+  /**
+   * How often to chain audit events that another process committed and did not chain before it
+   * stopped, in milliseconds (default 1,000). This process chains its own right after each commit.
+   */
+  auditSweepIntervalMs?: number
+  /**
+   * When audit events join their tenant's hash chain (see {@link AuditChaining}): by default
+   * `in-transaction` on SQLite, `after-commit` on PostgreSQL.
+   */
+  auditChaining?: AuditChaining
 }
 
 function checkpointEvery(db: Kysely<Database>, ms: number): NodeJS.Timeout {
@@ -66,19 +81,47 @@ export async function createSqlStorage(
   if (!Number.isSafeInteger(interval) || interval < 1) {
     throw new InvalidInputError('checkpointIntervalMs must be a positive integer')
   }
+  const sweepInterval = options.auditSweepIntervalMs ?? AUDIT_SWEEP_INTERVAL_MS
+  if (!Number.isSafeInteger(sweepInterval) || sweepInterval < 1) {
+    throw new InvalidInputError('auditSweepIntervalMs must be a positive integer')
+  }
+  const chaining =
+    options.auditChaining ??
+    (db.getExecutor().adapter instanceof PostgresAdapter ? 'after-commit' : 'in-transaction')
+  if (chaining !== 'in-transaction' && chaining !== 'after-commit') {
+    throw new InvalidInputError('auditChaining must be "in-transaction" or "after-commit"')
+  }
   await migrate(db)
-  const stores = storesOn(db)
   // On a SQLite file opened by openSqlite, transactions that arrive together share a commit.
   const runner = sqliteRunner(db.getExecutor().adapter)
-  const group = runner === undefined ? undefined : new GroupCommit(db, runner, storesOn)
+  const group =
+    runner === undefined ? undefined : new GroupCommit(db, runner, (trx) => storesOn(trx, chaining))
   const checkpoints = runner === undefined ? undefined : checkpointEvery(db, interval)
+  // The sealer runs in every mode: events a process left queued are chained whatever this one does.
+  const queue = new SqlAuditStore(db, chaining)
+  const target: SealTarget = {
+    queuedTenants: () => queue.queuedTenants(),
+    hasQueued: (tenantId) => queue.hasQueued(tenantId),
+    sealBatch: (tenantId, limit) =>
+      group === undefined
+        ? queue.sealBatch(tenantId, limit)
+        : group.transaction((stores) => (stores.audit as SqlAuditStore).sealBatch(tenantId, limit)),
+  }
+  const sealer = new AuditSealer(target, sweepInterval)
+  const stores = storesOn(db, chaining, sealer)
   return {
     ...stores,
     async transaction(fn) {
+      let used: Stores | undefined
+      const run = (trxStores: Stores) => fn((used = trxStores))
       try {
-        return group === undefined
-          ? await db.transaction().execute((trx) => fn(storesOn(trx)))
-          : await group.transaction(fn)
+        const result =
+          group === undefined
+            ? await db.transaction().execute((trx) => run(storesOn(trx, chaining)))
+            : await group.transaction(run)
+        // Committed: its audit events can be chained now.
+        if (used !== undefined) sealer.schedule((used.audit as SqlAuditStore).takeQueuedTenants())
+        return result
       } catch (err) {
         if (err instanceof TokenError) throw err
         throw new StoreUnavailableError('the transaction failed', { cause: err })
@@ -86,6 +129,7 @@ export async function createSqlStorage(
     },
     async close() {
       if (checkpoints !== undefined) clearInterval(checkpoints)
+      await sealer.close()
       await group?.drain()
       await db.destroy()
     },
