@@ -3,7 +3,8 @@
 // others find it consumed and, within the grace window, get the same successor back (a retry, not
 // theft), so the chain never forks and several tabs raise no false alarm. Outside the window a
 // consumed token is reuse: the whole family is revoked.
-import type { Stores } from './stores/interfaces.js'
+import { randomUUID } from 'node:crypto'
+import type { Storage, Stores } from './stores/interfaces.js'
 import type {
   RefreshTokenRecord,
   RevocationRecord,
@@ -26,6 +27,36 @@ export type RotationOutcome =
   | { kind: 'revoked' }
   | { kind: 'reuse'; session: SessionRecord; revocation: RevocationRecord }
   | { kind: 'rotated' | 'retry'; session: SessionRecord; user: UserRecord; successor: string }
+
+/**
+ * The common case of a rotation in one step, where the storage offers it (Storage.rotateFresh):
+ * a fresh token of a live session rotated, or undefined when the storage has no such step or the
+ * case is not the common one. Then the caller runs {@link rotate} in a transaction, which tells
+ * the other cases apart.
+ */
+export async function rotateFresh(
+  storage: Storage,
+  tenantId: string,
+  config: TenantConfig,
+  presented: string,
+  now: number,
+  context: RequestContext,
+): Promise<RotationOutcome | undefined> {
+  if (storage.rotateFresh === undefined) return undefined
+  const successor = newRefreshToken()
+  const rotated = await storage.rotateFresh({
+    tenantId,
+    hash: hashToken(presented),
+    now,
+    successorHash: hashToken(successor),
+    sealedSuccessor: sealSuccessor(presented, successor),
+    idleTtlMs: config.refreshIdleTtl * 1000,
+    ip: context.ip ?? null,
+    userAgent: context.userAgent ?? null,
+    eventId: randomUUID(),
+  })
+  return rotated && { kind: 'rotated', ...rotated, successor }
+}
 
 /**
  * Rotates `presented` inside the transaction `tx`. `known` is the token's record if the caller has

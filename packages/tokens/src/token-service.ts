@@ -17,7 +17,7 @@ import { noMetrics, type TokenMetrics } from './metrics.js'
 import type { RateLimits } from './rate-limits.js'
 import { hashToken, isRefreshTokenShape, newRefreshToken } from './refresh-tokens.js'
 import { RevocationSet } from './revocation-set.js'
-import { rotate, type RequestContext } from './rotation.js'
+import { rotate, rotateFresh, type RequestContext } from './rotation.js'
 import type { SigningKeys } from './signing-keys.js'
 import type { Storage } from './stores/interfaces.js'
 import type {
@@ -213,9 +213,14 @@ export class TokenService {
     const known =
       this.#limits === undefined ? undefined : await this.#limitRefresh(refreshToken, context)
     const now = this.#clock()
-    const outcome = await this.#storage.transaction((tx) =>
-      rotate(tx, context.tenantId, config, refreshToken, now, context, known),
-    )
+    // A token already consumed is never the common case: straight to the full path.
+    const outcome =
+      (known?.consumedAt === null || known === undefined
+        ? await rotateFresh(this.#storage, context.tenantId, config, refreshToken, now, context)
+        : undefined) ??
+      (await this.#storage.transaction((tx) =>
+        rotate(tx, context.tenantId, config, refreshToken, now, context, known),
+      ))
     switch (outcome.kind) {
       case 'unknown':
         throw this.#fail(new InvalidTokenError('the refresh token is not valid'))

@@ -42,6 +42,10 @@ export function observeChanges(storage: Storage, onCommitted: OnCommitted): Stor
       if (pending.length > 0) emit(pending)
       return result
     },
+    // A rotation writes nothing others cache: it passes through.
+    ...(storage.rotateFresh !== undefined && {
+      rotateFresh: storage.rotateFresh.bind(storage),
+    }),
     close: () => storage.close(),
   }
 }

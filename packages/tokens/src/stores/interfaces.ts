@@ -147,11 +147,39 @@ export interface Stores {
 }
 
 /** A storage backend. */
+/** What {@link Storage.rotateFresh} needs: the token presented, its successor, and the event. */
+export interface FreshRotation {
+  tenantId: string
+  /** The presented token's hash. */
+  hash: string
+  now: number
+  successorHash: string
+  /** The successor sealed for the grace window (see refresh-tokens.ts). */
+  sealedSuccessor: string
+  /** How long the successor lives unused, in milliseconds; never past the session's end. */
+  idleTtlMs: number
+  ip: string | null
+  userAgent: string | null
+  /** The id of the `token.refreshed` event it records (the store fills in user and session). */
+  eventId: string
+}
+
 export interface Storage extends Stores {
   /**
    * Runs `fn` in one transaction: everything it changes commits together, or nothing does if it
    * throws.
    */
   transaction<T>(fn: (stores: Stores) => Promise<T>): Promise<T>
+  /**
+   * Optional: the common case of a refresh rotation (see rotation.ts) as one atomic step, for a
+   * storage where that saves round trips (PostgreSQL: one statement, where the steps take nine).
+   * If `hash` names an unconsumed token, unexpired at `now`, of a session live at `now` whose user
+   * is enabled: consumes it for the successor, adds the successor, touches the session and records
+   * a `token.refreshed` event, and returns the session and user. Otherwise it changes nothing and
+   * returns undefined, and the caller takes the full path, which tells the other cases apart.
+   */
+  rotateFresh?(
+    rotation: FreshRotation,
+  ): Promise<{ session: SessionRecord; user: UserRecord } | undefined>
   close(): Promise<void>
 }

@@ -72,7 +72,7 @@ export class SqlSessionStore implements SessionStore {
   get(tenantId: string, id: string): Promise<SessionRecord | undefined> {
     return guard('read session', async () => {
       const row = (await sessionById(this.#db, tenantId, id)).rows[0]
-      return row && fromSessionRow(row)
+      return row && sessionFromRow(row)
     })
   }
 
@@ -85,7 +85,7 @@ export class SqlSessionStore implements SessionStore {
         .where('user_id', '=', userId)
         .orderBy('created_at', 'desc')
         .execute()
-      return rows.map(fromSessionRow)
+      return rows.map(sessionFromRow)
     })
   }
 
@@ -217,7 +217,8 @@ function sessionRow(s: SessionRecord): Selectable<SessionsTable> {
   }
 }
 
-function fromSessionRow(row: Selectable<SessionsTable>): SessionRecord {
+/** A session as its row holds it. */
+export function sessionFromRow(row: Selectable<SessionsTable>): SessionRecord {
   return {
     id: row.id,
     tenantId: row.tenant_id,

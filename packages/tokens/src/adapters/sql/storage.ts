@@ -4,11 +4,12 @@ import type { Database } from '../../db/schema.js'
 import { migrate } from '../../db/migrate.js'
 import { sqliteRunner } from '../../db/sqlite.js'
 import { InvalidInputError, StoreUnavailableError, TokenError } from '../../errors.js'
-import type { Storage, Stores } from '../../stores/interfaces.js'
+import type { FreshRotation, Storage, Stores } from '../../stores/interfaces.js'
 import { SqlApiKeyStore } from './api-key-store.js'
 import { AuditSealer, type SealTarget } from './audit-sealer.js'
 import { SqlAuditStore, type AuditChaining } from './audit-store.js'
-import type { Executor } from './executor.js'
+import { guard, type Executor } from './executor.js'
+import { rotateFreshOnPostgres } from './fresh-rotation.js'
 import { GroupCommit } from './group-commit.js'
 import { SqlRevocationStore } from './revocation-store.js'
 import { SqlSessionStore } from './session-store.js'
@@ -109,8 +110,20 @@ export async function createSqlStorage(
   }
   const sealer = new AuditSealer(target, sweepInterval)
   const stores = storesOn(db, chaining, sealer)
+  // One statement on PostgreSQL; it queues its audit event, so it needs chaining after commit.
+  const oneStatementRotation =
+    db.getExecutor().adapter instanceof PostgresAdapter && chaining === 'after-commit'
   return {
     ...stores,
+    ...(oneStatementRotation && {
+      async rotateFresh(rotation: FreshRotation) {
+        const rotated = await guard('rotate refresh token', () =>
+          rotateFreshOnPostgres(db, rotation),
+        )
+        if (rotated !== undefined) sealer.schedule([rotation.tenantId])
+        return rotated
+      },
+    }),
     async transaction(fn) {
       let used: Stores | undefined
       const run = (trxStores: Stores) => fn((used = trxStores))

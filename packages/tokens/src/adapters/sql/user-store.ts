@@ -25,7 +25,7 @@ export class SqlUserStore implements UserStore {
   get(tenantId: string, id: string): Promise<UserRecord | undefined> {
     return guard('read user', async () => {
       const row = (await userById(this.#db, tenantId, id)).rows[0]
-      return row && fromRow(row)
+      return row && userFromRow(row)
     })
   }
 
@@ -37,7 +37,7 @@ export class SqlUserStore implements UserStore {
         .where('tenant_id', '=', tenantId)
         .where((eb) => eb.or([eb('username', '=', login), eb('email', '=', login)]))
         .executeTakeFirst()
-      return row && fromRow(row)
+      return row && userFromRow(row)
     })
   }
 
@@ -49,7 +49,7 @@ export class SqlUserStore implements UserStore {
         .where('tenant_id', '=', tenantId)
         .orderBy('username')
         .execute()
-      return rows.map(fromRow)
+      return rows.map(userFromRow)
     })
   }
 
@@ -95,7 +95,8 @@ function toRow(user: UserRecord): Selectable<UsersTable> {
   }
 }
 
-function fromRow(row: Selectable<UsersTable>): UserRecord {
+/** A user as its row holds it. */
+export function userFromRow(row: Selectable<UsersTable>): UserRecord {
   return {
     id: row.id,
     tenantId: row.tenant_id,
