@@ -144,3 +144,60 @@ export interface Database {
   signing_keys: SigningKeysTable
   api_keys: ApiKeysTable
 }
+
+/**
+ * The columns of the tables the hot statements read, named rather than `*`: those statements are
+ * prepared on PostgreSQL (see preparedOnPostgres), and a prepared statement fails when its result
+ * changes shape, as `select *` would once a migration adds a column under a running instance.
+ */
+export const USER_COLUMNS = [
+  'id',
+  'tenant_id',
+  'username',
+  'email',
+  'password_hash',
+  'roles',
+  'scopes',
+  'disabled',
+  'failed_attempts',
+  'locked_until',
+  'password_changed_at',
+  'created_at',
+  'updated_at',
+] as const satisfies ReadonlyArray<keyof UsersTable>
+export const SESSION_COLUMNS = [
+  'id',
+  'tenant_id',
+  'user_id',
+  'client_id',
+  'device',
+  'user_agent',
+  'first_ip',
+  'last_ip',
+  'created_at',
+  'last_used_at',
+  'expires_at',
+  'revoked_at',
+  'revoked_reason',
+] as const satisfies ReadonlyArray<keyof SessionsTable>
+export const REFRESH_TOKEN_COLUMNS = [
+  'hash',
+  'tenant_id',
+  'session_id',
+  'created_at',
+  'expires_at',
+  'consumed_at',
+  'successor_hash',
+  'sealed_successor',
+] as const satisfies ReadonlyArray<keyof RefreshTokensTable>
+export const API_KEY_COLUMNS = [
+  'id',
+  'tenant_id',
+  'name',
+  'hash',
+  'scopes',
+  'created_at',
+  'expires_at',
+  'last_used_at',
+  'revoked_at',
+] as const satisfies ReadonlyArray<keyof ApiKeysTable>

@@ -2,8 +2,12 @@
 // case, with every write the full path makes, and in every other case changes nothing, so that the
 // full path can tell the cases apart. Of concurrent rotations of one token exactly one wins.
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { after, before, test } from 'node:test'
+import { sql } from 'kysely'
+import pg from 'pg'
+import { createSqlStorage } from '../../src/adapters/sql/storage.js'
+import { openPostgres } from '../../src/db/postgres.js'
 import type { FreshRotation, Storage } from '../../src/stores/interfaces.js'
 import type { RefreshTokenRecord, SessionRecord, UserRecord } from '../../src/stores/records.js'
 import { postgresAdapter } from '../stores/adapters.js'
@@ -193,3 +197,40 @@ test('of concurrent rotations of one token exactly one wins', { skip }, async ()
   const events = await storage.audit.query({ tenantId: session.tenantId, type: 'token.refreshed' })
   assert.equal(events.length, 1)
 })
+
+test(
+  'through openPostgres it runs as a prepared statement, planned once per connection',
+  { skip },
+  async (t) => {
+    const schema = `tessera_prepared_${randomBytes(6).toString('hex')}`
+    const admin = new pg.Client({ connectionString: process.env.TESSERA_TEST_PG_URL })
+    await admin.connect()
+    await admin.query(`create schema ${schema}`)
+    t.after(async () => {
+      await admin.query(`drop schema if exists ${schema} cascade`)
+      await admin.end()
+    })
+    // One connection, so that the statement and the look at the session's prepared ones share it.
+    const pool = new pg.Pool({
+      connectionString: process.env.TESSERA_TEST_PG_URL,
+      options: `-c search_path=${schema}`,
+      max: 1,
+    })
+    const db = openPostgres({ pool })
+    const storage = await createSqlStorage(db)
+    t.after(() => storage.close())
+    const { session } = await givenSession(storage)
+    const token = refreshTokenRecord(session.tenantId, session.id)
+    await storage.sessions.addRefreshToken(token)
+    const first = rotation(token)
+    assert.ok(await storage.rotateFresh!(first))
+    const second = { ...rotation(token), hash: first.successorHash }
+    assert.ok(await storage.rotateFresh!(second))
+    const { rows } = await sql<{ name: string; statement: string }>`
+    select name, statement from pg_prepared_statements`.execute(db)
+    assert.ok(rows.some((row) => row.name === 'tessera_rotate_fresh'))
+    // The hot statements of the full path are prepared too, none of them a `select *`.
+    assert.ok(rows.some((row) => row.name.startsWith('tessera_q')))
+    for (const row of rows) assert.doesNotMatch(row.statement, /select \*/i)
+  },
+)

@@ -6,13 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { Kysely, PostgresDialect, sql } from 'kysely'
+import { sql } from 'kysely'
 import pg from 'pg'
 import { createMemoryStorage } from '../../src/adapters/memory/storage.js'
 import type { AuditChaining } from '../../src/adapters/sql/audit-store.js'
 import { createSqlStorage } from '../../src/adapters/sql/storage.js'
 import { migrate } from '../../src/db/migrate.js'
-import type { Database as Schema } from '../../src/db/schema.js'
+import { openPostgres } from '../../src/db/postgres.js'
 import { openSqlite } from '../../src/db/sqlite.js'
 import type { Storage } from '../../src/stores/interfaces.js'
 
@@ -85,10 +85,8 @@ export function sqliteAdapter(chaining?: AuditChaining): TestAdapter {
 export function postgresAdapter(url = process.env.TESSERA_TEST_PG_URL): TestAdapter {
   const schema = `tessera_test_${randomBytes(6).toString('hex')}`
   const connect = () =>
-    new Kysely<Schema>({
-      dialect: new PostgresDialect({
-        pool: new pg.Pool({ connectionString: url, options: `-c search_path=${schema}`, max: 10 }),
-      }),
+    openPostgres({
+      pool: new pg.Pool({ connectionString: url, options: `-c search_path=${schema}`, max: 10 }),
     })
   const admin = () => new pg.Client({ connectionString: url })
   let tables: string[] = []

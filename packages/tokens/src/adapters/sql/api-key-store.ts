@@ -1,12 +1,16 @@
 import type { Selectable } from 'kysely'
-import type { ApiKeysTable } from '../../db/schema.js'
+import { API_KEY_COLUMNS, type ApiKeysTable } from '../../db/schema.js'
 import type { ApiKeyStore } from '../../stores/interfaces.js'
 import type { ApiKeyRecord } from '../../stores/records.js'
 import { guard, maybeMillis, millis, prepared, type Executor } from './executor.js'
 
 // Read on every request a client authenticates (introspection): compiled once (see prepared).
 const keyById = prepared((db, tenantId: string, id: string) =>
-  db.selectFrom('api_keys').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id),
+  db
+    .selectFrom('api_keys')
+    .select(API_KEY_COLUMNS)
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id),
 )
 
 /** Service API keys in SQL, known by the hash of the whole key (a unique column). */

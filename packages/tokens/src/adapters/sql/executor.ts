@@ -1,4 +1,12 @@
-import type { Compilable, CompiledQuery, Kysely, QueryResult, Transaction } from 'kysely'
+import {
+  PostgresAdapter,
+  type Compilable,
+  type CompiledQuery,
+  type Kysely,
+  type QueryResult,
+  type Transaction,
+} from 'kysely'
+import { preparedOnPostgres } from '../../db/postgres.js'
 import type { Database, Millis } from '../../db/schema.js'
 import { sqliteRunner } from '../../db/sqlite.js'
 import { ConflictError, StoreUnavailableError, TokenError } from '../../errors.js'
@@ -45,6 +53,8 @@ export function atomically<T>(db: Executor, run: (db: Executor) => Promise<T>): 
   return db.isTransaction ? run(db) : (db as Kysely<Database>).transaction().execute(run)
 }
 
+let preparedCount = 0
+
 /** Where a prepared query's argument goes, while its SQL is compiled. */
 class Slot {
   constructor(readonly index: number) {}
@@ -59,7 +69,8 @@ export type PreparedQuery<A extends readonly unknown[], R> = (
 /**
  * A query whose SQL is built and compiled once per dialect; each run only binds new values. Kysely
  * otherwise builds and compiles every query anew, which on the hot paths (refresh rotation, audit
- * appends) costs more than SQLite takes to run them. Inside a transaction on a database that
+ * appends) costs more than SQLite takes to run them. On a PostgreSQL pool opened by `openPostgres`
+ * it also runs as a named prepared statement, parsed and planned once per connection. Inside a transaction on a database that
  * `openSqlite` opened, the statement also skips Kysely's connection queue: the transaction holds
  * SQLite's one connection, and better-sqlite3 runs it synchronously. `build` receives placeholders
  * for `args`: it must only use them as values (never to choose the shape of the query), so that one
@@ -85,6 +96,11 @@ export function prepared<A extends readonly unknown[], R>(
       const slots = args.map((_, index) => new Slot(index)) as unknown as A
       template = build(db, ...slots).compile()
       compiled.set(adapter, template)
+      // Planned once per connection instead of on every run; `select *` is left unnamed, since a
+      // prepared statement fails once a migration adds a column (name the columns instead).
+      if (adapter instanceof PostgresAdapter && !/select \*/i.test(template.sql)) {
+        preparedOnPostgres(`tessera_q${++preparedCount}`, template.sql)
+      }
     }
     const parameters = template.parameters.map((value) =>
       value instanceof Slot ? args[value.index] : value,

@@ -1,12 +1,21 @@
 import type { Selectable } from 'kysely'
-import type { RefreshTokensTable, SessionsTable } from '../../db/schema.js'
+import {
+  REFRESH_TOKEN_COLUMNS,
+  SESSION_COLUMNS,
+  type RefreshTokensTable,
+  type SessionsTable,
+} from '../../db/schema.js'
 import type { SessionStore } from '../../stores/interfaces.js'
 import type { RefreshTokenRecord, SessionRecord } from '../../stores/records.js'
 import { guard, maybeMillis, millis, prepared, type Executor } from './executor.js'
 
 // The queries of a refresh rotation, compiled once (see prepared).
 const sessionById = prepared((db, tenantId: string, id: string) =>
-  db.selectFrom('sessions').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id),
+  db
+    .selectFrom('sessions')
+    .select(SESSION_COLUMNS)
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id),
 )
 const touchSession = prepared((db, tenantId: string, id: string, at: number, ip: string | null) =>
   db
@@ -41,7 +50,7 @@ const insertToken = prepared(
 const tokenByHash = prepared((db, tenantId: string, hash: string) =>
   db
     .selectFrom('refresh_tokens')
-    .selectAll()
+    .select(REFRESH_TOKEN_COLUMNS)
     .where('tenant_id', '=', tenantId)
     .where('hash', '=', hash),
 )

@@ -1,12 +1,16 @@
 import type { Selectable } from 'kysely'
-import type { UsersTable } from '../../db/schema.js'
+import { USER_COLUMNS, type UsersTable } from '../../db/schema.js'
 import type { UserStore } from '../../stores/interfaces.js'
 import type { UserRecord } from '../../stores/records.js'
 import { guard, maybeMillis, millis, prepared, type Executor } from './executor.js'
 
 // Read on every refresh rotation: compiled once (see prepared).
 const userById = prepared((db, tenantId: string, id: string) =>
-  db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id),
+  db
+    .selectFrom('users')
+    .select(USER_COLUMNS)
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id),
 )
 
 export class SqlUserStore implements UserStore {
