@@ -62,6 +62,11 @@ const userLine = (u: ReturnType<typeof userView>) =>
  * new Command('tessera').addCommand(usersCommand())
  * ```
  */
+/** Collects a repeated option's values. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value]
+}
+
 export function usersCommand(): Command {
   const users = new Command('users').description("a tenant's users (the configured store)")
   users
@@ -70,8 +75,9 @@ export function usersCommand(): Command {
     .argument('<username>', 'the login name')
     .option(...tenantOption)
     .option('--email <address>', 'an email address (also a login)')
-    .option('--role <roles...>', 'roles, e.g. admin')
-    .option('--scope <scopes...>', 'scopes')
+    // Repeated rather than variadic: `--role <roles...>` would take the username after it too.
+    .option('--role <role>', 'a role, e.g. admin (repeat for several)', collect)
+    .option('--scope <scope>', 'a scope (repeat for several)', collect)
     .option('--password-stdin', 'read the password from stdin instead of generating one')
     .option('--json', 'one JSON object on stdout')
     .action((username: string, options: UserOptions) =>

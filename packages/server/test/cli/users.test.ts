@@ -39,10 +39,28 @@ test('users add shows a generated password once, or takes one from stdin', async
   assert.equal(piped.code, 0, piped.stderr)
   assert.equal((JSON.parse(piped.stdout) as { password?: string }).password, undefined)
   assert.doesNotMatch(piped.stdout + piped.stderr, /a good password/)
+  // Options before the username, repeated: the username is not taken for a role.
+  const several = await cli([
+    'users',
+    'add',
+    '--role',
+    'admin',
+    '--role',
+    'ops',
+    'carol',
+    '--scope',
+    'read',
+    '--json',
+  ])
+  assert.equal(several.code, 0, several.stderr)
+  const carol = (JSON.parse(several.stdout) as { user: UserView & { scopes: string[] } }).user
+  assert.equal(carol.username, 'carol')
+  assert.deepEqual(carol.roles, ['admin', 'ops'])
+  assert.deepEqual(carol.scopes, ['read'])
   const list = await cli(['users', 'list', '--json'])
   assert.equal(list.code, 0, list.stderr)
   const names = (JSON.parse(list.stdout) as { users: UserView[] }).users.map((u) => u.username)
-  assert.deepEqual(names.sort(), ['admin', 'alice', 'bob'])
+  assert.deepEqual(names.sort(), ['admin', 'alice', 'bob', 'carol'])
   assert.doesNotMatch(list.stdout, /password_hash|passwordHash|argon2/)
 })
 
