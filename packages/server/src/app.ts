@@ -32,6 +32,7 @@ import { revokeRoutes } from './routes/revoke.js'
 import { sessionRoutes } from './routes/session.js'
 import { validateRoutes } from './routes/validate.js'
 import { wellKnownRoutes } from './routes/well-known.js'
+import { maintain } from './maintenance.js'
 import { createServices, type ServiceDeps, type Services } from './services.js'
 
 /** What buildApp can be handed instead of building it from configuration. */
@@ -91,7 +92,10 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     await services.close()
     throw err
   }
-  const timer = setInterval(() => void maintain(app, services), MAINTENANCE_MS).unref()
+  const timer = setInterval(
+    () => void maintainLogged(app, services, config),
+    MAINTENANCE_MS,
+  ).unref()
   app.addHook('onClose', async () => {
     clearInterval(timer)
     await services.close()
@@ -187,11 +191,14 @@ function logSyncState(app: FastifyInstance, config: ServerConfig, state: SyncSta
   }
 }
 
-// Hourly: forget expired revocations, and rotate signing keys older than the rotation period.
-async function maintain(app: FastifyInstance, services: Services): Promise<void> {
+// Hourly (see maintenance.ts); a failure is logged and the next hour tries again.
+async function maintainLogged(
+  app: FastifyInstance,
+  services: Services,
+  config: ServerConfig,
+): Promise<void> {
   try {
-    await services.tokens.prune()
-    for (const tenant of await services.tenants.list()) await services.keys.maintain(tenant.id)
+    await maintain(services, config.auditRetentionMs)
   } catch (err) {
     app.log.error({ err }, 'maintenance failed')
   }

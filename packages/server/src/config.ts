@@ -73,6 +73,8 @@ export interface ServerConfig {
    * revocation (see ApiKeyCache).
    */
   readonly apiKeyCacheTtlMs: number
+  /** How long audit events are kept, ms (pruned hourly); undefined keeps them forever. */
+  readonly auditRetentionMs: number | undefined
   /** How many password hashes (argon2id) may be computed at once; one per CPU by default. */
   readonly passwordHashConcurrency: number
   readonly rateLimits: {
@@ -233,6 +235,11 @@ export function loadConfig(
       ),
     },
     apiKeyCacheTtlMs: read('TESSERA_API_KEY_CACHE_TTL', 30_000, parseCacheTtl),
+    auditRetentionMs: read<number | undefined>(
+      'TESSERA_AUDIT_RETENTION',
+      undefined,
+      parseRetention,
+    ),
     passwordHashConcurrency: read(
       'TESSERA_PASSWORD_HASH_CONCURRENCY',
       availableParallelism(),
@@ -265,6 +272,17 @@ function parseCacheTtl(text: string): number {
   if (/^0+(ms|s|m|h|d)?$/.test(text.trim())) return 0
   const ms = parseDuration(text)
   if (ms > MAX_API_KEY_CACHE_TTL_MS) throw new ConfigProblem('must be at most 60s (0: off)')
+  return ms
+}
+
+// An audit log kept for less than a day is almost surely a typo (`30` is thirty seconds).
+const MIN_AUDIT_RETENTION_MS = 86_400_000
+
+function parseRetention(text: string): number {
+  const ms = parseDuration(text)
+  if (ms < MIN_AUDIT_RETENTION_MS) {
+    throw new ConfigProblem('must be at least 1d (unset: keep audit events forever)')
+  }
   return ms
 }
 

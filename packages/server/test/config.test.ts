@@ -248,3 +248,13 @@ test('TESSERA_PASSWORD_HASH_CONCURRENCY: a whole number of hashes at once, from 
   assert.ok(issues({ TESSERA_PASSWORD_HASH_CONCURRENCY: '0' }).TESSERA_PASSWORD_HASH_CONCURRENCY)
   assert.ok(issues({ TESSERA_PASSWORD_HASH_CONCURRENCY: 'many' }).TESSERA_PASSWORD_HASH_CONCURRENCY)
 })
+
+test('TESSERA_AUDIT_RETENTION: unset keeps events forever; at least a day', () => {
+  assert.equal(loadConfig({}).auditRetentionMs, undefined)
+  assert.equal(loadConfig({ TESSERA_AUDIT_RETENTION: '365d' }).auditRetentionMs, 365 * 86_400_000)
+  assert.equal(loadConfig({ TESSERA_AUDIT_RETENTION: '24h' }).auditRetentionMs, 86_400_000)
+  // Thirty seconds, not thirty days: refused rather than emptying the log.
+  assert.match(issues({ TESSERA_AUDIT_RETENTION: '30' }).TESSERA_AUDIT_RETENTION!, /at least 1d/)
+  assert.ok(issues({ TESSERA_AUDIT_RETENTION: 'a year' }).TESSERA_AUDIT_RETENTION)
+  assert.deepEqual(loadConfig({ TESSERA_AUDIT_RETENTION: '90d' }).warnings, [])
+})
