@@ -53,6 +53,8 @@ export interface ServerConfig {
     readonly size: number
     /** How long a request waits for a free connection before it fails with 503, ms. */
     readonly acquireTimeoutMs: number
+    /** Whether hot statements run as prepared statements (off behind some poolers). */
+    readonly prepare: boolean
   }
   /** Redis, shared by every instance; undefined = this process alone (SQLite deployments). */
   readonly redis: RedisConfig | undefined
@@ -200,6 +202,7 @@ export function loadConfig(
     databasePool: {
       size: read('TESSERA_DATABASE_POOL_SIZE', 10, (text) => parseInteger(text, 1, 1000)),
       acquireTimeoutMs: read('TESSERA_DATABASE_POOL_TIMEOUT', 2000, parseDuration),
+      prepare: read('TESSERA_DATABASE_PREPARE', true, parseBoolean),
     },
     redis:
       redisUrl === undefined

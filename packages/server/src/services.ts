@@ -227,7 +227,7 @@ export async function openStorage(config: ServerConfig): Promise<Storage> {
     // A query that hangs on a dead connection must not hold a request forever.
     query_timeout: 30_000,
   })
-  return createSqlStorage(openPostgres({ pool }))
+  return createSqlStorage(openPostgres({ pool, prepare: databasePool.prepare }))
 }
 
 /** The Redis connections of one instance. */

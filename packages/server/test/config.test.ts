@@ -127,6 +127,7 @@ test('PostgreSQL and Redis URLs switch the adapters; passwords are never echoed'
     TESSERA_DATABASE_URL: 'postgres://user:secret@db:5432/tessera',
     TESSERA_DATABASE_POOL_SIZE: '20',
     TESSERA_DATABASE_POOL_TIMEOUT: '500ms',
+    TESSERA_DATABASE_PREPARE: 'false',
     TESSERA_REDIS_URL: 'redis://:secret@cache:6379',
     TESSERA_REVOCATIONS_FAIL_OPEN: 'yes',
     TESSERA_RATE_LIMIT_FALLBACK: 'refuse',
@@ -139,7 +140,7 @@ test('PostgreSQL and Redis URLs switch the adapters; passwords are never echoed'
     url: 'postgres://user:secret@db:5432/tessera',
     display: 'postgres://user:***@db:5432/tessera',
   })
-  assert.deepEqual(config.databasePool, { size: 20, acquireTimeoutMs: 500 })
+  assert.deepEqual(config.databasePool, { size: 20, acquireTimeoutMs: 500, prepare: false })
   assert.deepEqual(config.redis, {
     url: 'redis://:secret@cache:6379',
     prefix: 'acme:',

@@ -16,6 +16,12 @@ export interface PgPool extends PostgresPool {
 export interface PostgresOptions {
   /** `new pg.Pool({ connectionString, max, connectionTimeoutMillis })`. */
   pool: PgPool
+  /**
+   * Run the hot statements as named prepared statements, planned once per connection (default
+   * true). Turn it off behind a pooler that hands a session's statements to other server
+   * connections, such as PgBouncer before 1.21 in transaction mode.
+   */
+  prepare?: boolean
 }
 
 /**
@@ -35,7 +41,8 @@ export interface PostgresOptions {
 export function openPostgres(options: PostgresOptions): Kysely<Database> {
   options.pool.on('error', () => {})
   options.pool.on('connect', (client) => client.on('error', () => {}))
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparing(options.pool) }) })
+  const pool = options.prepare === false ? options.pool : preparing(options.pool)
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
 }
 
 // Statements run as named prepared statements, by their exact text. PostgreSQL parses and plans

@@ -232,5 +232,21 @@ test(
     // The hot statements of the full path are prepared too, none of them a `select *`.
     assert.ok(rows.some((row) => row.name.startsWith('tessera_q')))
     for (const row of rows) assert.doesNotMatch(row.statement, /select \*/i)
+
+    // Behind a pooler that cannot keep them, `prepare: false` runs everything unnamed.
+    const unprepared = openPostgres({
+      pool: new pg.Pool({
+        connectionString: process.env.TESSERA_TEST_PG_URL,
+        options: `-c search_path=${schema}`,
+        max: 1,
+      }),
+      prepare: false,
+    })
+    const plain = await createSqlStorage(unprepared)
+    t.after(() => plain.close())
+    const third = { ...rotation(token), hash: second.successorHash }
+    assert.ok(await plain.rotateFresh!(third))
+    const none = await sql`select name from pg_prepared_statements`.execute(unprepared)
+    assert.deepEqual(none.rows, [])
   },
 )
