@@ -58,8 +58,8 @@ export interface AuditEvent {
 
 /**
  * An event as recorded: with its id and time, its fields normalised as they are stored. It takes
- * its place in the tenant's chain (a {@link StoredAuditEvent}) when the chain is sealed after its
- * transaction commits.
+ * its place in the tenant's chain (a {@link StoredAuditEvent}) in its transaction or, where the
+ * chain is sealed after the commit, right after it.
  */
 export interface RecordedAuditEvent {
   id: string
@@ -76,21 +76,9 @@ export interface RecordedAuditEvent {
   details: Record<string, unknown>
 }
 
-/** An event as stored: with its id, its place in the tenant's chain and its hash. */
-export interface StoredAuditEvent {
-  id: string
-  tenantId: string
+/** An event as stored: as recorded, with its place in the tenant's chain and its hash. */
+export interface StoredAuditEvent extends RecordedAuditEvent {
   seq: number
-  time: number
-  type: AuditEventType
-  severity: AuditSeverity
-  actor: string | null
-  userId: string | null
-  sessionId: string | null
-  jti: string | null
-  ip: string | null
-  userAgent: string | null
-  details: Record<string, unknown>
   prevHash: string
   hash: string
 }

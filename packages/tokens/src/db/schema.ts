@@ -82,20 +82,8 @@ export interface AuditEventsTable {
 }
 
 /** Events committed and not yet chained (see migrations/0003-audit-queue.ts). */
-export interface AuditQueueTable {
+export interface AuditQueueTable extends Omit<AuditEventsTable, 'seq' | 'prev_hash' | 'hash'> {
   queued: Generated<Millis>
-  id: string
-  tenant_id: string
-  time: Millis
-  type: string
-  severity: string
-  actor: string | null
-  user_id: string | null
-  session_id: string | null
-  jti: string | null
-  ip: string | null
-  user_agent: string | null
-  details: string
 }
 
 export interface AuditHeadsTable {

@@ -9,6 +9,7 @@ import { test, type TestContext } from 'node:test'
 import Database from 'better-sqlite3'
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
+import { auditEventRow } from '../../src/adapters/sql/audit-store.js'
 import { createSqlStorage } from '../../src/adapters/sql/storage.js'
 import { chainEvent, GENESIS_HASH, recordEvent } from '../../src/audit/chain.js'
 import { verifyChain } from '../../src/audit/verify.js'
@@ -50,26 +51,7 @@ async function atFirstSchemaWithEvents(db: Kysely<Schema>, count: number): Promi
       prevHash,
     )
     prevHash = event.hash
-    await db
-      .insertInto('audit_events')
-      .values({
-        id: event.id,
-        tenant_id: event.tenantId,
-        seq: event.seq,
-        time: event.time,
-        type: event.type,
-        severity: event.severity,
-        actor: event.actor,
-        user_id: event.userId,
-        session_id: event.sessionId,
-        jti: event.jti,
-        ip: event.ip,
-        user_agent: event.userAgent,
-        details: JSON.stringify(event.details),
-        prev_hash: event.prevHash,
-        hash: event.hash,
-      })
-      .execute()
+    await db.insertInto('audit_events').values(auditEventRow(event)).execute()
   }
   await db
     .insertInto('audit_heads')

@@ -213,7 +213,7 @@ export class SqlAuditStore implements AuditStore, SealTarget {
           prevHash = stored.hash
           return stored
         })
-        await db.insertInto('audit_events').values(chained.map(toRow)).execute()
+        await db.insertInto('audit_events').values(chained.map(auditEventRow)).execute()
         await db
           .updateTable('audit_heads')
           .set({ seq, hash: prevHash })
@@ -406,7 +406,8 @@ function recordedFrom(row: Selectable<AuditQueueTable>): RecordedAuditEvent {
   }
 }
 
-function toRow(event: StoredAuditEvent): Insertable<AuditEventsTable> {
+/** An event as its audit_events row holds it. */
+export function auditEventRow(event: StoredAuditEvent): Insertable<AuditEventsTable> {
   return {
     id: event.id,
     tenant_id: event.tenantId,
