@@ -1,9 +1,10 @@
-// `tessera keys list|rotate|revoke` and `tessera migrate`, on the configured store, and `keys
-// generate` (keys-generate.ts), which needs none.
+// `tessera keys list|rotate|revoke` and `tessera migrate`, on the configured store, `keys rewrap`
+// (keys-rewrap.ts), and `keys generate` (keys-generate.ts), which needs none.
 import { errors } from '@tessera/tokens'
 import { Command } from 'commander'
 import { CliError, EXIT, output, run, usageError } from './common.js'
 import { keysGenerateCommand } from './keys-generate.js'
+import { keysRewrapCommand } from './keys-rewrap.js'
 import { CLI_ACTOR, DEFAULT_TENANT, findTenant, withStore } from './store.js'
 
 interface StoreOptions {
@@ -101,6 +102,7 @@ export function keysCommand(): Command {
         })
       }),
     )
+  keys.addCommand(keysRewrapCommand())
   keys.addCommand(keysGenerateCommand())
   return keys
 }

@@ -5,13 +5,15 @@ import { existsSync } from 'node:fs'
 import { errors, type TenantRecord } from '@tessera/tokens'
 import { bootstrap, DEFAULT_TENANT } from '../bootstrap.js'
 import { ConfigError, loadConfig, type ServerConfig } from '../config.js'
-import { resolveMasterKey } from '../master-key.js'
+import { resolveMasterKey, type ResolvedMasterKey } from '../master-key.js'
 import { createServices, type Services } from '../services.js'
 import { CliError, EXIT } from './common.js'
 
 /** An open store. Call `close()` when done. */
 export interface OpenStore {
   config: ServerConfig
+  /** The master key the store was opened with, and where it came from. */
+  masterKey: ResolvedMasterKey
   services: Services
   close(): Promise<void>
 }
@@ -56,9 +58,10 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<OpenSto
   }
   const warn = (message: string) => process.stderr.write(`tessera: warning: ${message}\n`)
   let services: Services | undefined
+  let masterKey: ResolvedMasterKey
   try {
-    const masterKey = resolveMasterKey(config, warn).key
-    services = await createServices(config, { masterKey })
+    masterKey = resolveMasterKey(config, warn)
+    services = await createServices(config, { masterKey: masterKey.key })
     await bootstrap(services, config, { warn, stderr: process.stderr })
   } catch (err) {
     await services?.close()
@@ -69,7 +72,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<OpenSto
     })
   }
   const opened = services
-  return { config, services: opened, close: () => opened.close() }
+  return { config, masterKey, services: opened, close: () => opened.close() }
 }
 
 /**

@@ -32,6 +32,7 @@ test('every command has --help, and every one but serve has --json', async () =>
     'keys list',
     'keys rotate',
     'keys revoke',
+    'keys rewrap',
     'keys generate',
     'users add',
     'users list',
