@@ -213,9 +213,11 @@ export class TokenService {
     const known =
       this.#limits === undefined ? undefined : await this.#limitRefresh(refreshToken, context)
     const now = this.#clock()
-    // A token already consumed is never the common case: straight to the full path.
+    // A token the rate limit's read found consumed, or did not find, is never the common case:
+    // straight to the full path.
+    const maybeFresh = this.#limits === undefined || known?.consumedAt === null
     const outcome =
-      (known?.consumedAt === null || known === undefined
+      (maybeFresh
         ? await rotateFresh(this.#storage, context.tenantId, config, refreshToken, now, context)
         : undefined) ??
       (await this.#storage.transaction((tx) =>
