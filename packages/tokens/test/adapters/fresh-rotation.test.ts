@@ -2,7 +2,7 @@
 // case, with every write the full path makes, and in every other case changes nothing, so that the
 // full path can tell the cases apart. Of concurrent rotations of one token exactly one wins.
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { after, before, test } from 'node:test'
 import { sql } from 'kysely'
 import pg from 'pg'
@@ -10,7 +10,7 @@ import { createSqlStorage } from '../../src/adapters/sql/storage.js'
 import { openPostgres } from '../../src/db/postgres.js'
 import type { FreshRotation, Storage } from '../../src/stores/interfaces.js'
 import type { RefreshTokenRecord, SessionRecord, UserRecord } from '../../src/stores/records.js'
-import { postgresAdapter, privateSchema } from '../stores/adapters.js'
+import { postgresAdapter } from '../stores/adapters.js'
 import { chained, givenSession, refreshTokenRecord, T0 } from '../stores/fixtures.js'
 
 const adapter = postgresAdapter()
@@ -202,7 +202,14 @@ test(
   'through openPostgres it runs as a prepared statement, planned once per connection',
   { skip },
   async (t) => {
-    const schema = await privateSchema(t, 'tessera_prepared')
+    const schema = `tessera_prepared_${randomBytes(6).toString('hex')}`
+    const admin = new pg.Client({ connectionString: process.env.TESSERA_TEST_PG_URL })
+    await admin.connect()
+    await admin.query(`create schema ${schema}`)
+    t.after(async () => {
+      await admin.query(`drop schema if exists ${schema} cascade`)
+      await admin.end()
+    })
     // One connection, so that the statement and the look at the session's prepared ones share it.
     const pool = new pg.Pool({
       connectionString: process.env.TESSERA_TEST_PG_URL,

@@ -15,7 +15,6 @@ import { migrate } from '../../src/db/migrate.js'
 import { openPostgres } from '../../src/db/postgres.js'
 import { openSqlite } from '../../src/db/sqlite.js'
 import type { Storage } from '../../src/stores/interfaces.js'
-import type { TestContext } from 'node:test'
 
 /** A storage backend under test. */
 export interface TestAdapter {
@@ -119,20 +118,4 @@ export function postgresAdapter(url = process.env.TESSERA_TEST_PG_URL): TestAdap
       return createSqlStorage(db)
     }),
   }
-}
-
-/**
- * A new PostgreSQL schema on TESSERA_TEST_PG_URL's server (`<prefix>_<random>`), dropped when the
- * test ends; point a pool at it with `options: \`-c search_path=${schema}\``.
- */
-export async function privateSchema(t: TestContext, prefix: string): Promise<string> {
-  const schema = `${prefix}_${randomBytes(6).toString('hex')}`
-  const admin = new pg.Client({ connectionString: process.env.TESSERA_TEST_PG_URL })
-  await admin.connect()
-  await admin.query(`create schema ${schema}`)
-  t.after(async () => {
-    await admin.query(`drop schema if exists ${schema} cascade`)
-    await admin.end()
-  })
-  return schema
 }
