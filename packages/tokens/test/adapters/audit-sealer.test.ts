@@ -4,18 +4,17 @@
 // queued are chained by another's sweep, and two processes sealing one tenant at once never fork
 // its chain (the head lock serialises them; the (tenant, seq) key would refuse a fork anyway).
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { test, type TestContext } from 'node:test'
+import { test } from 'node:test'
 import Database from 'better-sqlite3'
 import { Kysely, PostgresDialect } from 'kysely'
-import pg from 'pg'
 import { createSqlStorage } from '../../src/adapters/sql/storage.js'
 import { SEAL_BATCH } from '../../src/adapters/sql/audit-sealer.js'
 import { recordEvent } from '../../src/audit/chain.js'
 import { verifyChain } from '../../src/audit/verify.js'
 import type { Database as Schema } from '../../src/db/schema.js'
 import { openSqlite } from '../../src/db/sqlite.js'
+import { privateSchema } from '../stores/adapters.js'
 import { sqliteStorage, T0 } from '../support.js'
 
 const PG_URL = process.env.TESSERA_TEST_PG_URL
@@ -88,18 +87,16 @@ test(
   'PostgreSQL: two storages appending to one tenant at once never fork its chain',
   { skip: PG_URL === undefined && 'TESSERA_TEST_PG_URL is not set' },
   async (t) => {
-    const schema = await privateSchema(t)
-    const open = () =>
-      createSqlStorage(
-        new Kysely<Schema>({
-          dialect: new PostgresDialect({
-            pool: new pg.Pool({ connectionString: PG_URL, options: `-c search_path=${schema}` }),
-          }),
-        }),
+    const schema = await privateSchema(t, 'sealer')
+    const open = async () => {
+      const storage = await createSqlStorage(
+        new Kysely<Schema>({ dialect: new PostgresDialect({ pool: schema.pool() }) }),
       )
+      schema.closeFirst(() => storage.close())
+      return storage
+    }
     const a = await open()
     const b = await open()
-    t.after(() => Promise.all([a.close(), b.close()]))
     const each = 60
     await Promise.all(
       [a, b].flatMap((storage, s) =>
@@ -122,15 +119,3 @@ test(
     assert.equal(new Set(chain.map((event) => event.userId)).size, 2 * each)
   },
 )
-
-async function privateSchema(t: TestContext): Promise<string> {
-  const schema = `tessera_sealer_${randomBytes(6).toString('hex')}`
-  const admin = new pg.Client({ connectionString: PG_URL })
-  await admin.connect()
-  await admin.query(`create schema ${schema}`)
-  t.after(async () => {
-    await admin.query(`drop schema if exists ${schema} cascade`)
-    await admin.end()
-  })
-  return schema
-}

@@ -2,15 +2,14 @@
 // case, with every write the full path makes, and in every other case changes nothing, so that the
 // full path can tell the cases apart. Of concurrent rotations of one token exactly one wins.
 import assert from 'node:assert/strict'
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { after, before, test } from 'node:test'
 import { sql } from 'kysely'
-import pg from 'pg'
 import { createSqlStorage } from '../../src/adapters/sql/storage.js'
 import { openPostgres } from '../../src/db/postgres.js'
 import type { FreshRotation, Storage } from '../../src/stores/interfaces.js'
 import type { RefreshTokenRecord, SessionRecord, UserRecord } from '../../src/stores/records.js'
-import { postgresAdapter } from '../stores/adapters.js'
+import { postgresAdapter, privateSchema } from '../stores/adapters.js'
 import { chained, givenSession, refreshTokenRecord, T0 } from '../stores/fixtures.js'
 
 const adapter = postgresAdapter()
@@ -202,23 +201,11 @@ test(
   'through openPostgres it runs as a prepared statement, planned once per connection',
   { skip },
   async (t) => {
-    const schema = `tessera_prepared_${randomBytes(6).toString('hex')}`
-    const admin = new pg.Client({ connectionString: process.env.TESSERA_TEST_PG_URL })
-    await admin.connect()
-    await admin.query(`create schema ${schema}`)
-    t.after(async () => {
-      await admin.query(`drop schema if exists ${schema} cascade`)
-      await admin.end()
-    })
+    const schema = await privateSchema(t, 'prepared')
     // One connection, so that the statement and the look at the session's prepared ones share it.
-    const pool = new pg.Pool({
-      connectionString: process.env.TESSERA_TEST_PG_URL,
-      options: `-c search_path=${schema}`,
-      max: 1,
-    })
-    const db = openPostgres({ pool })
+    const db = openPostgres({ pool: schema.pool(1) })
     const storage = await createSqlStorage(db)
-    t.after(() => storage.close())
+    schema.closeFirst(() => storage.close())
     const { session } = await givenSession(storage)
     const token = refreshTokenRecord(session.tenantId, session.id)
     await storage.sessions.addRefreshToken(token)
@@ -234,16 +221,9 @@ test(
     for (const row of rows) assert.doesNotMatch(row.statement, /select \*/i)
 
     // Behind a pooler that cannot keep them, `prepare: false` runs everything unnamed.
-    const unprepared = openPostgres({
-      pool: new pg.Pool({
-        connectionString: process.env.TESSERA_TEST_PG_URL,
-        options: `-c search_path=${schema}`,
-        max: 1,
-      }),
-      prepare: false,
-    })
+    const unprepared = openPostgres({ pool: schema.pool(1), prepare: false })
     const plain = await createSqlStorage(unprepared)
-    t.after(() => plain.close())
+    schema.closeFirst(() => plain.close())
     const third = { ...rotation(token), hash: second.successorHash }
     assert.ok(await plain.rotateFresh!(third))
     const none = await sql`select name from pg_prepared_statements`.execute(unprepared)

@@ -1,14 +1,12 @@
 // Migrations keep what is stored: a database at an earlier schema, with audit events in it, is
 // brought up to date with every event and the chain intact, on SQLite and on PostgreSQL.
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
 import Database from 'better-sqlite3'
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely'
-import pg from 'pg'
 import { auditEventRow } from '../../src/adapters/sql/audit-store.js'
 import { createSqlStorage } from '../../src/adapters/sql/storage.js'
 import { chainEvent, GENESIS_HASH, recordEvent } from '../../src/audit/chain.js'
@@ -18,15 +16,25 @@ import type { Database as Schema } from '../../src/db/schema.js'
 import { openSqlite } from '../../src/db/sqlite.js'
 import { initial } from '../../src/migrations/0001-initial.js'
 import { auditEventsBySeq } from '../../src/migrations/0002-audit-events-by-seq.js'
+import { privateSchema } from '../stores/adapters.js'
 import { T0 } from '../support.js'
 
 const PG_URL = process.env.TESSERA_TEST_PG_URL
 
-/** Brings `db` to the first schema only, and writes a tenant with `count` chained audit events. */
-async function atFirstSchemaWithEvents(db: Kysely<Schema>, count: number): Promise<void> {
+/**
+ * Brings `db` to the first schema only, and writes a tenant with `count` chained audit events. On
+ * PostgreSQL, `schema` names where the migration history goes: Kysely otherwise takes another
+ * schema's history in the same database (another test's) for this one's.
+ */
+async function atFirstSchemaWithEvents(
+  db: Kysely<Schema>,
+  count: number,
+  schema?: string,
+): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => ({ '0001-initial': initial }) },
+    migrationTableSchema: schema,
   })
   const { error } = await migrator.migrateToLatest()
   if (error !== undefined) throw error
@@ -140,32 +148,21 @@ test(
   'PostgreSQL: 0002 drops the id key and keeps every event',
   { skip: PG_URL === undefined && 'TESSERA_TEST_PG_URL is not set' },
   async (t) => {
-    const schema = `tessera_migration_${randomBytes(6).toString('hex')}`
-    const admin = new pg.Client({ connectionString: PG_URL })
-    await admin.connect()
-    await admin.query(`create schema ${schema}`)
-    t.after(async () => {
-      await admin.query(`drop schema if exists ${schema} cascade`)
-      await admin.end()
-    })
-    const db = new Kysely<Schema>({
-      dialect: new PostgresDialect({
-        pool: new pg.Pool({
-          connectionString: PG_URL,
-          options: `-c search_path=${schema}`,
-          max: 2,
-        }),
-      }),
-    })
-    await atFirstSchemaWithEvents(db, 40)
+    const schema = await privateSchema(t, 'migration')
+    const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: schema.pool(2) }) })
+    schema.closeFirst(() => db.destroy())
+    await atFirstSchemaWithEvents(db, 40, schema.name)
     await checkUpgraded(db, 40)
-    const { rows } = await admin.query(
+    // checkUpgraded closed `db` with its storage; the constraints are read on a pool of their own.
+    const pool = schema.pool(1)
+    schema.closeFirst(() => pool.end())
+    const { rows } = await pool.query<{ conname: string }>(
       `select conname from pg_constraint c join pg_class r on r.oid = c.conrelid
-     join pg_namespace n on n.oid = r.relnamespace where n.nspname = $1 and r.relname = 'audit_events'`,
-      [schema],
+       join pg_namespace n on n.oid = r.relnamespace where n.nspname = $1 and r.relname = 'audit_events'`,
+      [schema.name],
     )
     assert.deepEqual(
-      rows.map((row: { conname: string }) => row.conname),
+      rows.map((row) => row.conname),
       ['audit_events_tenant_seq'],
     )
   },

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { TestContext } from 'node:test'
 import Database from 'better-sqlite3'
 import { sql } from 'kysely'
 import pg from 'pg'
@@ -117,5 +118,46 @@ export function postgresAdapter(url = process.env.TESSERA_TEST_PG_URL): TestAdap
       await sql`truncate ${sql.join(tables.map((t) => sql.id(t)))} cascade`.execute(db)
       return createSqlStorage(db)
     }),
+  }
+}
+
+/** A PostgreSQL schema that belongs to one test. */
+export interface PrivateSchema {
+  /** The schema's name. */
+  name: string
+  /** A new pool whose connections work in the schema. */
+  pool(max?: number): pg.Pool
+  /** Runs `close` when the test ends, before the schema is dropped. */
+  closeFirst(close: () => unknown): void
+}
+
+/**
+ * A schema of the test's own on the test server (`tessera_<prefix>_<random>`), dropped when the test
+ * ends. What was opened on it is closed first: an open storage's background seal takes the locks that
+ * `drop schema ... cascade` needs, in another order, and the two deadlock.
+ */
+export async function privateSchema(
+  t: TestContext,
+  prefix: string,
+  url = process.env.TESSERA_TEST_PG_URL,
+): Promise<PrivateSchema> {
+  const name = `tessera_${prefix}_${randomBytes(6).toString('hex')}`
+  const admin = new pg.Client({ connectionString: url })
+  await admin.connect()
+  await admin.query(`create schema ${name}`)
+  const closers: (() => unknown)[] = []
+  t.after(async () => {
+    try {
+      await Promise.all(closers.map((close) => close()))
+    } finally {
+      await admin.query(`drop schema if exists ${name} cascade`)
+      await admin.end()
+    }
+  })
+  return {
+    name,
+    pool: (max?: number) =>
+      new pg.Pool({ connectionString: url, options: `-c search_path=${name}`, max }),
+    closeFirst: (close) => void closers.push(close),
   }
 }
