@@ -39,6 +39,8 @@ const setting = (name: string, fallback: number) => {
 const DURATION = setting('BENCH_DURATION', 5)
 const CONNECTIONS = setting('BENCH_CONNECTIONS', 16)
 const SAMPLES = setting('BENCH_SAMPLES', 200)
+// Extra node flags for every Tessera process, e.g. BENCH_SERVER_NODE_ARGS='--cpu-prof'.
+const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)
 const PASSWORD = 'correct horse battery staple, benchmark edition'
 const UNLIMITED = '1000000000/1s'
 const json = { 'content-type': 'application/json' }
@@ -59,7 +61,7 @@ async function freePort(): Promise<number> {
 
 async function start(name: string, env: Record<string, string>): Promise<Instance> {
   const port = await freePort()
-  const proc = spawn(process.execPath, [serverMain], {
+  const proc = spawn(process.execPath, [...SERVER_NODE_ARGS, serverMain], {
     env: { ...process.env, ...env, TESSERA_PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   })

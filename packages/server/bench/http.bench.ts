@@ -2,7 +2,7 @@
 // the same run.
 //
 //   npx tsc -b packages/server && npm run bench -w @tessera/server
-//   BENCH_DURATION=10 BENCH_LOGIN_DURATION=20 BENCH_WARMUP=2 BENCH_CONNECTIONS=32 \
+//   BENCH_ROUNDS=7 BENCH_DURATION=5 BENCH_LOGIN_DURATION=20 BENCH_WARMUP=2 BENCH_CONNECTIONS=32 \
 //     BENCH_LOGIN_CONNECTIONS=4 npm run bench -w @tessera/server
 //
 // Method. Server and load run in separate processes. This process spawns
@@ -20,7 +20,10 @@
 // (every request sends the latest refresh token of its chain: one login per connection first, then
 // each response's token feeds the next request) and POST /auth/login (the admin's password). Each
 // endpoint is checked to answer 200 on both servers first; non-2xx answers during a run are counted
-// and reported. Each endpoint gets a short warm-up, then Tessera and its floor run back to back.
+// and reported. Each endpoint gets a short warm-up on both, then BENCH_ROUNDS rounds (default 5)
+// of one run on each, back to back, the order alternating from round to round: the machine is
+// shared, and its load drifts over a run, so one pair of runs can differ by a third. The table
+// gives medians over the rounds and, as the ratio, the median of the rounds' own ratios.
 // Beside each rate, the CPU time each server process used per request in its measured run (from
 // /proc, on Linux): on a shared machine it moves far less than requests per second do.
 // Targets: validate and introspect >= 0.8x the floor; refresh >= 3,000/s; login >= 0.9x the floor.
@@ -47,7 +50,9 @@ const number = (name: string, fallback: number, min = 1): number => {
     ? value
     : fallback
 }
-const DURATION = number('BENCH_DURATION', 5)
+const DURATION = number('BENCH_DURATION', 3)
+// Rounds per endpoint: Tessera and the floor alternate, one run each per round.
+const ROUNDS = number('BENCH_ROUNDS', 5)
 const WARMUP = number('BENCH_WARMUP', 1, 0)
 const CONNECTIONS = number('BENCH_CONNECTIONS', 16)
 const LOGIN_CONNECTIONS = number('BENCH_LOGIN_CONNECTIONS', 4)
@@ -73,14 +78,47 @@ interface Target {
   pid?: number | undefined
 }
 
+/** One measured run of one server. */
+interface Run {
+  result: Result
+  /** CPU time the server used per request in the run, microseconds (Linux only). */
+  cpu: number | undefined
+}
+
+/** One server's runs of one endpoint, summarized: medians, and the failures summed. */
+interface Summary {
+  rps: number
+  p99: number
+  cpu: number | undefined
+  /** Non-2xx answers and errors over every run. */
+  failed: number
+}
+
 interface Row {
   endpoint: string
-  tessera: Result
-  floor: Result
-  /** CPU time each server used per request in the measured run, microseconds (Linux only). */
-  cpu: [number | undefined, number | undefined]
+  tessera: Summary
+  floor: Summary
+  /** The median of the rounds' ratios (Tessera / floor). */
+  ratio: number
+  ratios: number[]
   target: string
   met: boolean
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+function summarize(runs: Run[]): Summary {
+  const cpus = runs.map((run) => run.cpu).filter((us): us is number => us !== undefined)
+  return {
+    rps: median(runs.map((run) => run.result.requests.average)),
+    p99: median(runs.map((run) => run.result.latency.p99)),
+    cpu: cpus.length === runs.length ? median(cpus) : undefined,
+    failed: runs.reduce((sum, run) => sum + run.result.non2xx + run.result.errors, 0),
+  }
 }
 
 /**
@@ -296,55 +334,70 @@ async function main(): Promise<void> {
     const measure = async (
       endpoint: string,
       options: (target: Target) => Options | Promise<Options>,
-      target: (tessera: Result, floor: Result) => { text: string; met: boolean },
+      target: (ratio: number, tessera: number) => { text: string; met: boolean },
       duration = DURATION,
     ) => {
       if (!selected(endpoint)) return
       process.stderr.write(`measuring ${endpoint}\n`)
-      const results: Result[] = []
-      const cpu: Array<number | undefined> = []
-      for (const t of [tessera, floor]) {
+      const targets = [tessera, floor] as const
+      for (const t of targets) {
         if (WARMUP > 0) await autocannon({ ...(await options(t)), duration: WARMUP })
-        const load = await options(t)
-        const before = cpuMicros(t.pid)
-        const result = await autocannon({ ...load, duration })
-        const after = cpuMicros(t.pid)
-        results.push(result)
-        const served = result.requests.total
-        cpu.push(
-          before === undefined || after === undefined ? undefined : (after - before) / served,
-        )
       }
-      const [t, f] = results as [Result, Result]
-      const { text, met } = target(t, f)
-      rows.push({ endpoint, tessera: t, floor: f, cpu: [cpu[0], cpu[1]], target: text, met })
+      // Rounds alternate which server goes first, so that a drift in the neighbours' load weighs
+      // on both alike; each round's pair gives one ratio.
+      const runs: [Run[], Run[]] = [[], []]
+      for (let round = 0; round < ROUNDS; round++) {
+        const order = round % 2 === 0 ? [0, 1] : [1, 0]
+        for (const side of order) {
+          const t = targets[side]!
+          const load = await options(t)
+          const before = cpuMicros(t.pid)
+          const result = await autocannon({ ...load, duration })
+          const after = cpuMicros(t.pid)
+          const served = result.requests.total
+          runs[side]!.push({
+            result,
+            cpu:
+              before === undefined || after === undefined ? undefined : (after - before) / served,
+          })
+        }
+      }
+      const [t, f] = [summarize(runs[0]), summarize(runs[1])]
+      const ratios = runs[0].map(
+        (run, i) => run.result.requests.average / runs[1][i]!.result.requests.average,
+      )
+      const ratio = median(ratios)
+      const { text, met } = target(ratio, t.rps)
+      rows.push({ endpoint, tessera: t, floor: f, ratio, ratios, target: text, met })
     }
-    const ratioTarget = (min: number) => (t: Result, f: Result) => ({
+    const ratioTarget = (min: number) => (ratio: number) => ({
       text: `>= ${min}x floor`,
-      met: t.requests.average >= min * f.requests.average,
+      met: ratio >= min,
     })
 
     await measure('GET /auth/validate', validate, ratioTarget(0.8))
     await measure('POST /oauth/introspect', introspect, ratioTarget(0.8))
-    await measure('POST /auth/refresh', refresh, (t) => ({
+    await measure('POST /auth/refresh', refresh, (_, rps) => ({
       text: '>= 3,000/s',
-      met: t.requests.average >= 3000,
+      met: rps >= 3000,
     }))
     await measure('POST /auth/login', loginLoad, ratioTarget(0.9), LOGIN_DURATION)
 
     const lines = [
       `Machine: ${availableParallelism()} CPUs (nproc), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; ` +
-        `${DURATION} s per run (login: ${LOGIN_DURATION} s) after ${WARMUP} s warm-up; ${CONNECTIONS} connections (login: ${LOGIN_CONNECTIONS}).`,
+        `${ROUNDS} rounds per endpoint, Tessera and its floor alternating, ${DURATION} s per run (login: ${LOGIN_DURATION} s) ` +
+        `after ${WARMUP} s warm-up each; ${CONNECTIONS} connections (login: ${LOGIN_CONNECTIONS}).`,
+      "Medians over the rounds; the ratio is the median of the rounds' ratios (each round's pair ran back to back).",
       '',
-      '| Endpoint | Tessera req/s | p99 ms | floor req/s | p99 ms | ratio | target | met | CPU µs/req (Tessera / floor) | non-2xx (Tessera / floor) |',
-      '| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: |',
+      '| Endpoint | Tessera req/s | p99 ms | floor req/s | p99 ms | ratio | ratios by round | target | met | CPU µs/req (Tessera / floor) | non-2xx (Tessera / floor) |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | ---: | ---: |',
       ...rows.map(
         (row) =>
-          `| \`${row.endpoint}\` | ${fmt(row.tessera.requests.average)} | ${fmt(row.tessera.latency.p99, 1)} | ` +
-          `${fmt(row.floor.requests.average)} | ${fmt(row.floor.latency.p99, 1)} | ` +
-          `${(row.tessera.requests.average / row.floor.requests.average).toFixed(2)}x | ${row.target} | ` +
-          `${row.met ? 'yes' : 'no'} | ${row.cpu.map((us) => (us === undefined ? '-' : fmt(us))).join(' / ')} | ` +
-          `${row.tessera.non2xx + row.tessera.errors} / ${row.floor.non2xx + row.floor.errors} |`,
+          `| \`${row.endpoint}\` | ${fmt(row.tessera.rps)} | ${fmt(row.tessera.p99, 1)} | ` +
+          `${fmt(row.floor.rps)} | ${fmt(row.floor.p99, 1)} | ${row.ratio.toFixed(2)}x | ` +
+          `${row.ratios.map((r) => r.toFixed(2)).join(', ')} | ${row.target} | ${row.met ? 'yes' : 'no'} | ` +
+          `${[row.tessera.cpu, row.floor.cpu].map((us) => (us === undefined ? '-' : fmt(us))).join(' / ')} | ` +
+          `${row.tessera.failed} / ${row.floor.failed} |`,
       ),
       '',
       'Floor: a bare Fastify app doing the same crypto and no more. validate: one ES256 verification;',
