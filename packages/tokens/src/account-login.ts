@@ -1,7 +1,8 @@
 // Login as a list of small steps: rate limits, one argon2 verification whatever happens (against the
 // user's hash, or the dummy hash when there is no such user), then one transaction that settles the
-// attempt (lock, failure count, disabled, success and rehash) together with its audit events. The
-// transaction returns the error rather than throwing it, so that the count and the events commit.
+// attempt (lock, failure count, disabled, success and rehash) together with its audit events, and,
+// on success, whatever the caller adds (TokenService opens the session there). The transaction
+// returns the error rather than throwing it, so that the count and the events commit.
 import {
   AccountDisabledError,
   AccountLockedError,
@@ -49,6 +50,12 @@ export interface AttemptOrigin {
 // account, so that metrics count them once the transaction has committed.
 type Settled = { user: UserRecord } | { error: TokenError; reason: string; locked?: boolean }
 
+/**
+ * Work to commit with a successful attempt, in its transaction: `user` is the user as the attempt
+ * left it, `time` the attempt's time. If it throws, nothing of the attempt commits.
+ */
+export type OnAuthenticated = (stores: Stores, user: UserRecord, time: number) => Promise<void>
+
 /** The one message for a wrong password and an unknown user alike. */
 export const INVALID_CREDENTIALS = 'invalid username or password'
 
@@ -57,8 +64,13 @@ export const INVALID_CREDENTIALS = 'invalid username or password'
  *
  * @param ctx storage, clock, hasher and optional rate limits
  * @param input the attempt
+ * @param onAuthenticated work to commit in the same transaction as a successful attempt
  */
-export async function authenticate(ctx: LoginContext, input: LoginInput): Promise<UserRecord> {
+export async function authenticate(
+  ctx: LoginContext,
+  input: LoginInput,
+  onAuthenticated?: OnAuthenticated,
+): Promise<UserRecord> {
   const { tenantId, password } = input
   if (typeof tenantId !== 'string' || typeof input.login !== 'string') {
     throw new InvalidInputError('tenantId and login must be strings')
@@ -110,7 +122,9 @@ export async function authenticate(ctx: LoginContext, input: LoginInput): Promis
       await failed(stores, origin, user.id, 'disabled')
       return { error: new AccountDisabledError('the account is disabled'), reason: 'disabled' }
     }
-    return { user: await succeeded(stores, user, origin, rehash) }
+    const signedIn = await succeeded(stores, user, origin, rehash)
+    await onAuthenticated?.(stores, signedIn, origin.time)
+    return { user: signedIn }
   })
   if ('error' in settled) {
     ctx.metrics.increment('logins_failed', { reason: settled.reason })

@@ -1,7 +1,13 @@
 // Users per tenant: create, read, roles and scopes, disable, delete, unlock, change password, and
 // login. Every change commits together with the audit event that records it; ending sessions also
 // revokes their access tokens (see user-sessions.ts).
-import { authenticate, tenantConfig, type LoginContext, type LoginInput } from './account-login.js'
+import {
+  authenticate,
+  tenantConfig,
+  type LoginContext,
+  type LoginInput,
+  type OnAuthenticated,
+} from './account-login.js'
 import type { AuditContext, AuditEventType, AuditSeverity } from './audit/events.js'
 import { ConflictError, NotFoundError } from './errors.js'
 import { noMetrics, type TokenMetrics } from './metrics.js'
@@ -187,9 +193,12 @@ export class Accounts {
    * user both throw InvalidCredentialsError after one argon2 verification each; a locked account
    * throws AccountLockedError whether or not the password was right; a disabled one throws
    * AccountDisabledError only after a right password. Spends the rate limits first when configured.
+   *
+   * @param onAuthenticated - work that commits in the transaction that records a successful
+   *   attempt, or not at all (TokenService opens the session there)
    */
-  authenticate(input: LoginInput): Promise<UserRecord> {
-    return authenticate(this.#ctx, input)
+  authenticate(input: LoginInput, onAuthenticated?: OnAuthenticated): Promise<UserRecord> {
+    return authenticate(this.#ctx, input, onAuthenticated)
   }
 
   async #update(

@@ -2,6 +2,7 @@
 // a few named steps; every state change commits with its audit event in one transaction.
 import { randomUUID } from 'node:crypto'
 import { AccessTokens, type AccessTokenClaims } from './access-tokens.js'
+import type { OnAuthenticated } from './account-login.js'
 import { apiKeySessionId, type ApiKey } from './api-keys.js'
 import {
   InvalidInputError,
@@ -19,7 +20,7 @@ import { hashToken, isRefreshTokenShape, newRefreshToken } from './refresh-token
 import { RevocationSet } from './revocation-set.js'
 import { rotate, rotateFresh, type RequestContext } from './rotation.js'
 import type { SigningKeys } from './signing-keys.js'
-import type { Storage } from './stores/interfaces.js'
+import type { Storage, Stores } from './stores/interfaces.js'
 import type {
   RefreshTokenRecord,
   RevocationRecord,
@@ -31,13 +32,22 @@ import type { Tenants } from './tenants.js'
 
 /** Checks a username and password; `Accounts` is the implementation. */
 export interface Authenticator {
-  authenticate(input: {
-    tenantId: string
-    login: string
-    password: string
-    ip?: string | null
-    userAgent?: string | null
-  }): Promise<UserRecord>
+  /**
+   * Returns the user whose password this is, or throws. An implementation that records attempts
+   * in the store should run `onAuthenticated` in the transaction that records a success, so that
+   * the success and the session it opens commit together; one that does not call it gets the
+   * session opened in a transaction of its own.
+   */
+  authenticate(
+    input: {
+      tenantId: string
+      login: string
+      password: string
+      ip?: string | null
+      userAgent?: string | null
+    },
+    onAuthenticated?: OnAuthenticated,
+  ): Promise<UserRecord>
 }
 
 /** What login and refresh return. */
@@ -136,38 +146,35 @@ export class TokenService {
     return this.#revoked
   }
 
-  /** Checks the password, opens a session for this device, and issues the first token pair. */
+  /**
+   * Checks the password, opens a session for this device, and issues the first token pair. The
+   * session commits in the transaction that records the successful attempt: a login that fails
+   * after the password was accepted leaves neither.
+   */
   async login(input: LoginInput): Promise<TokenPair> {
     const started = performance.now()
     const config = await this.#config(input.tenantId)
-    const user = await this.#auth.authenticate({
-      tenantId: input.tenantId,
-      login: input.username,
-      password: input.password,
-      ip: input.ip ?? null,
-      userAgent: input.userAgent ?? null,
-    })
-    const now = this.#clock()
-    const session: SessionRecord = {
-      id: randomUUID(),
-      tenantId: input.tenantId,
-      userId: user.id,
-      clientId: input.clientId ?? 'tessera',
-      device: input.device ?? null,
-      userAgent: input.userAgent ?? null,
-      firstIp: input.ip ?? null,
-      lastIp: input.ip ?? null,
-      createdAt: now,
-      lastUsedAt: now,
-      expiresAt: now + config.sessionAbsoluteTtl * 1000,
-      revokedAt: null,
-      revokedReason: null,
-    }
     const refreshToken = newRefreshToken()
-    const refreshExpiresAt = Math.min(now + config.refreshIdleTtl * 1000, session.expiresAt)
-    await this.#storage.transaction(async (tx) => {
-      await tx.sessions.create(session)
-      await tx.sessions.addRefreshToken({
+    let opened: { session: SessionRecord; refreshExpiresAt: number; now: number } | undefined
+    const open = async (stores: Stores, user: UserRecord, now: number) => {
+      const session: SessionRecord = {
+        id: randomUUID(),
+        tenantId: input.tenantId,
+        userId: user.id,
+        clientId: input.clientId ?? 'tessera',
+        device: input.device ?? null,
+        userAgent: input.userAgent ?? null,
+        firstIp: input.ip ?? null,
+        lastIp: input.ip ?? null,
+        createdAt: now,
+        lastUsedAt: now,
+        expiresAt: now + config.sessionAbsoluteTtl * 1000,
+        revokedAt: null,
+        revokedReason: null,
+      }
+      const refreshExpiresAt = Math.min(now + config.refreshIdleTtl * 1000, session.expiresAt)
+      await stores.sessions.create(session)
+      await stores.sessions.addRefreshToken({
         hash: hashToken(refreshToken),
         tenantId: input.tenantId,
         sessionId: session.id,
@@ -177,7 +184,7 @@ export class TokenService {
         successorHash: null,
         sealedSuccessor: null,
       })
-      await tx.audit.append({
+      await stores.audit.append({
         tenantId: input.tenantId,
         type: 'token.issued',
         severity: 'info',
@@ -189,7 +196,24 @@ export class TokenService {
         details: { grant: 'password' },
         time: now,
       })
-    })
+      opened = { session, refreshExpiresAt, now }
+    }
+    const user = await this.#auth.authenticate(
+      {
+        tenantId: input.tenantId,
+        login: input.username,
+        password: input.password,
+        ip: input.ip ?? null,
+        userAgent: input.userAgent ?? null,
+      },
+      open,
+    )
+    // An authenticator that does not run `open` with its record of the attempt: a transaction of
+    // the session's own.
+    if (opened === undefined) {
+      await this.#storage.transaction((tx) => open(tx, user, this.#clock()))
+    }
+    const { session, refreshExpiresAt, now } = opened!
     const pair = await this.#pair(config, user, session, refreshToken, refreshExpiresAt, now)
     this.#metrics.increment('tokens_issued', { grant: 'password' })
     this.#metrics.observe('operation_seconds', (performance.now() - started) / 1000, {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Accounts } from '../src/accounts.js'
-import { AccountLockedError } from '../src/errors.js'
+import { AccountLockedError, ConflictError } from '../src/errors.js'
 import { InMemoryMetrics } from '../src/metrics.js'
 import { RateLimits } from '../src/rate-limits.js'
 import { CountingHasher, events, FAST, givenTenant, setupAccounts, T0 } from './support.js'
@@ -35,6 +35,39 @@ test('login by username or email, in any case, returns the user', async (t) => {
   assert.equal(succeeded!.userId, alice.id)
   assert.equal(succeeded!.severity, 'info')
   assert.equal(succeeded!.ip, '192.0.2.7')
+})
+
+test('what the caller adds to a success commits with it, or nothing of the attempt does', async (t) => {
+  const { alice, login, accounts, storage, tenantId } = await withAlice(t)
+  await assert.rejects(login(WRONG))
+  const attempt = { tenantId, login: 'alice', password: PASSWORD }
+  const boom = new ConflictError('the session could not be opened')
+  const seen: [string, number][] = []
+  await assert.rejects(
+    accounts.authenticate(attempt, async (stores, user, time) => {
+      seen.push([user.id, user.failedAttempts])
+      await stores.audit.append({
+        tenantId,
+        type: 'logout',
+        severity: 'info',
+        userId: user.id,
+        time,
+      })
+      throw boom
+    }),
+    boom,
+  )
+  // The step saw the user as the success leaves it; its failure rolled the attempt back whole.
+  assert.deepEqual(seen, [[alice.id, 0]])
+  assert.equal((await storage.users.get(tenantId, alice.id))!.failedAttempts, 1)
+  assert.deepEqual(await events(storage, tenantId, 'login.succeeded', 'logout'), [])
+  await accounts.authenticate(attempt, async (stores, user, time) => {
+    await stores.audit.append({ tenantId, type: 'logout', severity: 'info', userId: user.id, time })
+  })
+  assert.deepEqual(
+    (await events(storage, tenantId, 'login.succeeded', 'logout')).map((event) => event.type),
+    ['login.succeeded', 'logout'],
+  )
 })
 
 test('a wrong password and an unknown user fail alike, each after one verification', async (t) => {

@@ -104,6 +104,45 @@ test('login issues an RFC 9068 access token and an opaque refresh token', async 
   assert.equal(JSON.stringify(issued).includes(pair.refreshToken), false)
 })
 
+test('a login opens its session in the transaction that records the attempt', async (t) => {
+  const { storage, tenantId, user, login } = await setup(t)
+  await login() // the first one also makes the tenant's signing key
+  const transaction = storage.transaction.bind(storage)
+  let transactions = 0
+  storage.transaction = (work) => {
+    transactions++
+    return transaction(work)
+  }
+  const pair = await login()
+  assert.equal(transactions, 1)
+  const [succeeded, issued] = (
+    await events(storage, tenantId, 'login.succeeded', 'token.issued')
+  ).slice(-2)
+  assert.equal(succeeded!.userId, user.id)
+  assert.equal(issued!.sessionId, pair.session.id)
+  assert.equal(issued!.time, succeeded!.time)
+})
+
+test('an authenticator that does not run the opening step still gets a session', async (t) => {
+  const { storage, tenants, keys, accounts, tenantId, user } = await setup(t)
+  // Checks the password through Accounts, and ignores the step it is handed.
+  const service = new TokenService({
+    storage,
+    tenants,
+    keys,
+    authenticator: { authenticate: (input) => accounts.authenticate(input) },
+  })
+  await service.start()
+  const pair = await service.login({ tenantId, username: 'ada', password: PASSWORD })
+  assert.equal((await service.validate(pair.accessToken, { tenantId })).sub, user.id)
+  const sessions = await storage.sessions.listByUser(tenantId, user.id)
+  assert.deepEqual(
+    sessions.map((session) => session.id),
+    [pair.session.id],
+  )
+  assert.equal((await events(storage, tenantId, 'token.issued')).length, 1)
+})
+
 test('refresh rotates: the successor works, the presented token is consumed', async (t) => {
   const { service, tenantId, login, clock } = await setup(t)
   const first = await login()
