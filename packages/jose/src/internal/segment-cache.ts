@@ -14,16 +14,20 @@ interface Entry<V> {
 export class SegmentCache<V> {
   readonly #entries: LruCache<string, Entry<V>>
   readonly #make: (segment: string) => V
+  readonly #keep: (value: V) => boolean
   #last: Entry<V> | undefined = undefined
 
   /**
    * @param max - the most segments kept
    * @param make - makes the value for a segment; what it throws is thrown to the caller of get,
    *   and nothing is cached
+   * @param keep - whether a value is worth keeping: a header that carries a value of its own token
+   *   (a JWE's `epk`, say) is never seen again, and caching it would only evict one that is
    */
-  constructor(max: number, make: (segment: string) => V) {
+  constructor(max: number, make: (segment: string) => V, keep: (value: V) => boolean = () => true) {
     this.#entries = new LruCache(max)
     this.#make = make
+    this.#keep = keep
   }
 
   /** The value for `token.slice(0, end)`, made on a miss. */
@@ -38,6 +42,7 @@ export class SegmentCache<V> {
     let entry = this.#entries.get(segment)
     if (entry === undefined) {
       entry = { segment, value: this.#make(segment) }
+      if (!this.#keep(entry.value)) return entry.value
       this.#entries.set(segment, entry)
     }
     this.#last = entry

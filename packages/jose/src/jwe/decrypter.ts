@@ -25,14 +25,20 @@ interface HeaderPlan {
   recipient: RecipientPlan
   /** The content's additional authenticated data: the segment's bytes. */
   aad: Buffer
+  /** Whether the header carries a value made for this token alone, so that it never recurs. */
+  once: boolean
 }
+
+// Key-management parameters made afresh for each token (RFC 7518 sections 4.6.1, 4.7.1, 4.8.1).
+const PER_TOKEN_PARAMETERS = ['epk', 'iv', 'tag', 'p2s'] as const
 
 const HEADER_CACHE_SIZE = 64
 
 /**
  * Compiles a decrypter: what `jwe.decrypt(token, key, options)` does, with the key import and the
  * policy made here, once, and each distinct protected header parsed and checked (`crit`, `zip`,
- * `alg` and `enc` against the lists, the keys that can serve them) once. Every check that depends
+ * `alg` and `enc` against the lists, the keys that can serve them) once; a header that carries a
+ * value of its token alone (`epk`, `iv`, `tag`, `p2s`) is checked on its call and not kept. Every check that depends
  * on the token's other segments runs on every call: strict base64url, the IV and tag lengths, the
  * zip caps, the PBES2 bounds, the `epk` check and agreement, the CEK length, the tag.
  *
@@ -55,11 +61,16 @@ export function createDecrypter(options: JWEDecrypterOptions): Decrypter {
   const key = resolveKey(options.key)
   const policy = compileDecryptPolicy(options, key)
   const { limits } = policy
-  const plans = new SegmentCache<HeaderPlan>(HEADER_CACHE_SIZE, (segment) => {
-    const header = deepFreeze(parseProtectedHeader(segment, limits))
-    const recipient = planRecipient(header, header, key, policy)
-    return { recipient, aad: contentAad(segment, undefined) }
-  })
+  const plans = new SegmentCache<HeaderPlan>(
+    HEADER_CACHE_SIZE,
+    (segment) => {
+      const header = deepFreeze(parseProtectedHeader(segment, limits))
+      const recipient = planRecipient(header, header, key, policy)
+      const once = PER_TOKEN_PARAMETERS.some((name) => Object.hasOwn(header, name))
+      return { recipient, aad: contentAad(segment, undefined), once }
+    },
+    (plan) => !plan.once,
+  )
 
   return (token) => {
     const dots = compactDots(token, limits)
