@@ -103,7 +103,7 @@ export async function authenticate(
       : undefined
   const settled = await ctx.storage.transaction(async (stores): Promise<Settled> => {
     const origin = { tenantId, ip, userAgent, time: ctx.clock() }
-    const user = found && (await stores.users.get(tenantId, found.id))
+    const user = found && (await stores.users.getForUpdate(tenantId, found.id))
     if (user === undefined) {
       await failed(stores, origin, null, 'unknown_user')
       return { error: new InvalidCredentialsError(INVALID_CREDENTIALS), reason: 'unknown_user' }

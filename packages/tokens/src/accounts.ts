@@ -224,7 +224,7 @@ export class Accounts {
     fn: (stores: Stores, user: UserRecord, now: number) => Promise<T>,
   ): Promise<T> {
     return this.#ctx.storage.transaction(async (stores) => {
-      const user = await stores.users.get(tenantId, userId)
+      const user = await stores.users.getForUpdate(tenantId, userId)
       if (user === undefined) throw new NotFoundError('no such user')
       return fn(stores, user, this.#ctx.clock())
     })

@@ -43,7 +43,7 @@ export async function changePassword(
   const outcome = await ctx.storage.transaction(
     async (stores): Promise<EndedSessions | { error: TokenError; locked?: boolean }> => {
       const now = ctx.clock()
-      const user = await stores.users.get(tenantId, userId)
+      const user = await stores.users.getForUpdate(tenantId, userId)
       if (user === undefined) throw new NotFoundError('no such user')
       const origin = {
         tenantId,

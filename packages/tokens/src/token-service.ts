@@ -521,7 +521,10 @@ export class TokenService {
     return ended
   }
 
-  /** Revokes every token issued so far in a tenant (a tenant-wide cut-off). */
+  /**
+   * Revokes every token issued so far in a tenant: a cut-off for access tokens, and every session
+   * ended, so that no refresh token issued before it rotates again.
+   */
   async revokeTenant(
     context: RequestContext & { tenantId: string; actor?: string },
   ): Promise<void> {
@@ -536,6 +539,7 @@ export class TokenService {
     }
     await this.#storage.transaction(async (tx) => {
       await tx.revocations.put(revocation)
+      const sessionsEnded = await tx.sessions.revokeAllForTenant(context.tenantId, now, 'revoked')
       await tx.audit.append({
         tenantId: context.tenantId,
         type: 'token.revoked',
@@ -543,7 +547,7 @@ export class TokenService {
         actor: context.actor ?? 'system',
         ip: context.ip ?? null,
         userAgent: context.userAgent ?? null,
-        details: { scope: 'tenant' },
+        details: { scope: 'tenant', sessionsEnded },
         time: now,
       })
     })

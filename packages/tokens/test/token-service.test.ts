@@ -353,12 +353,24 @@ test('sessions per device: list, end one, end the others, log out everywhere', a
 })
 
 test('a tenant-wide cut-off revokes every older token of that tenant', async (t) => {
-  const { service, tenantId, login } = await setup(t)
+  const { service, tenantId, login, storage } = await setup(t)
   const before = await login()
+  const refreshed = await service.refresh(before.refreshToken, { tenantId })
   await service.revokeTenant({ tenantId })
   await assert.rejects(service.validate(before.accessToken, { tenantId }), errors.TokenRevokedError)
+  // Refresh tokens too: their sessions have ended, so none rotates into a new access token.
+  await assert.rejects(
+    service.refresh(refreshed.refreshToken, { tenantId }),
+    errors.TokenRevokedError,
+  )
+  assert.deepEqual(await service.introspect(refreshed.refreshToken, { tenantId }), {
+    active: false,
+  })
+  const [revoked] = await events(storage, tenantId, 'token.revoked')
+  assert.deepEqual(revoked!.details, { scope: 'tenant', sessionsEnded: 1 })
   const after = await login()
   await service.validate(after.accessToken, { tenantId })
+  await service.refresh(after.refreshToken, { tenantId })
 })
 
 test('tokens of one tenant are invalid in another', async (t) => {

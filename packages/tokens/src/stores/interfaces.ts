@@ -27,6 +27,12 @@ export interface TenantStore {
 export interface UserStore {
   create(user: UserRecord): Promise<void>
   get(tenantId: string, id: string): Promise<UserRecord | undefined>
+  /**
+   * Reads a user that the transaction is about to change. The row stays locked until the
+   * transaction ends (PostgreSQL: `for update`; SQLite and memory run one write transaction at a
+   * time), so two changes of one user, say two login attempts, never overwrite each other.
+   */
+  getForUpdate(tenantId: string, id: string): Promise<UserRecord | undefined>
   /** By lower-cased username or email. */
   findByLogin(tenantId: string, login: string): Promise<UserRecord | undefined>
   list(tenantId: string): Promise<UserRecord[]>
@@ -50,6 +56,8 @@ export interface SessionStore {
     reason: string,
     keep?: string,
   ): Promise<string[]>
+  /** Ends every active session of a tenant (a tenant-wide revocation); returns how many. */
+  revokeAllForTenant(tenantId: string, at: number, reason: string): Promise<number>
   addRefreshToken(token: RefreshTokenRecord): Promise<void>
   findRefreshToken(tenantId: string, hash: string): Promise<RefreshTokenRecord | undefined>
   /**

@@ -92,6 +92,25 @@ export function sessionStoreContract(make: () => Promise<Storage>): void {
     assert.deepEqual(await storage.sessions.revokeAllForUser(tenant.id, user.id, T0, 'x'), [])
   })
 
+  test('sessions: revokeAllForTenant ends every active session of that tenant only', async () => {
+    const storage = await make()
+    const { tenant, user, session } = await givenSession(storage)
+    const second = sessionRecord(tenant.id, user.id)
+    const ended = sessionRecord(tenant.id, user.id, { revokedAt: T0, revokedReason: 'old' })
+    for (const s of [second, ended]) await storage.sessions.create(s)
+    const elsewhere = await givenSession(storage)
+
+    assert.equal(await storage.sessions.revokeAllForTenant(tenant.id, T0 + 5, 'revoked'), 2)
+    for (const id of [session.id, second.id]) {
+      const now = (await storage.sessions.get(tenant.id, id))!
+      assert.deepEqual([now.revokedAt, now.revokedReason], [T0 + 5, 'revoked'])
+    }
+    assert.deepEqual(await storage.sessions.get(tenant.id, ended.id), ended)
+    const other = elsewhere.session
+    assert.deepEqual(await storage.sessions.get(other.tenantId, other.id), other)
+    assert.equal(await storage.sessions.revokeAllForTenant(tenant.id, T0 + 6, 'again'), 0)
+  })
+
   test('sessions: a session and its tokens of tenant A are invisible in tenant B', async () => {
     const storage = await make()
     const { tenant, user, session } = await givenSession(storage)

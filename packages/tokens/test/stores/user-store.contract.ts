@@ -18,6 +18,26 @@ export function userStoreContract(make: () => Promise<Storage>): void {
     assert.equal(await storage.users.findByLogin(tenant.id, 'nobody'), undefined)
   })
 
+  test('users: changes read with getForUpdate in concurrent transactions never overwrite each other', async () => {
+    const storage = await make()
+    const tenant = await givenTenant(storage)
+    const user = userRecord(tenant.id)
+    await storage.users.create(user)
+    assert.deepEqual(await storage.users.getForUpdate(tenant.id, user.id), user)
+    assert.equal(await storage.users.getForUpdate(tenant.id, 'missing'), undefined)
+    // Each transaction counts one failed attempt, as a login does: read, then write the row back.
+    const attempts = 20
+    await Promise.all(
+      Array.from({ length: attempts }, () =>
+        storage.transaction(async (stores) => {
+          const current = (await stores.users.getForUpdate(tenant.id, user.id))!
+          await stores.users.update({ ...current, failedAttempts: current.failedAttempts + 1 })
+        }),
+      ),
+    )
+    assert.equal((await storage.users.get(tenant.id, user.id))!.failedAttempts, attempts)
+  })
+
   test('users: a user of tenant A is invisible in tenant B', async () => {
     const storage = await make()
     const a = await givenTenant(storage)

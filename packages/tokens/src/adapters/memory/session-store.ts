@@ -76,6 +76,18 @@ export class MemorySessionStore implements SessionStore {
     })
   }
 
+  revokeAllForTenant(tenantId: string, at: number, reason: string): Promise<number> {
+    return this.#scope.run((state) => {
+      let ended = 0
+      for (const session of [...state.sessions.values()]) {
+        if (session.tenantId !== tenantId || session.revokedAt !== null) continue
+        state.put(state.sessions, session.id, { ...session, revokedAt: at, revokedReason: reason })
+        ended++
+      }
+      return ended
+    })
+  }
+
   addRefreshToken(token: RefreshTokenRecord): Promise<void> {
     return this.#scope.run((state) => {
       if (state.refreshTokens.has(token.hash)) {

@@ -32,6 +32,11 @@ export class MemoryUserStore implements UserStore {
     })
   }
 
+  getForUpdate(tenantId: string, id: string): Promise<UserRecord | undefined> {
+    // One transaction at a time holds the state: nothing to lock.
+    return this.get(tenantId, id)
+  }
+
   findByLogin(tenantId: string, login: string): Promise<UserRecord | undefined> {
     return this.#scope.run((state) => {
       for (const user of state.users.values()) {

@@ -137,6 +137,18 @@ export class SqlSessionStore implements SessionStore {
     })
   }
 
+  revokeAllForTenant(tenantId: string, at: number, reason: string): Promise<number> {
+    return guard('revoke sessions', async () => {
+      const result = await this.#db
+        .updateTable('sessions')
+        .set({ revoked_at: at, revoked_reason: reason })
+        .where('tenant_id', '=', tenantId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst()
+      return Number(result.numUpdatedRows)
+    })
+  }
+
   addRefreshToken(token: RefreshTokenRecord): Promise<void> {
     return guard('store refresh token', async () => {
       await insertToken(

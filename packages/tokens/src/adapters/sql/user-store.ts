@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely'
+import { PostgresAdapter, type Selectable } from 'kysely'
 import { USER_COLUMNS, type UsersTable } from '../../db/schema.js'
 import type { UserStore } from '../../stores/interfaces.js'
 import type { UserRecord } from '../../stores/records.js'
@@ -29,6 +29,21 @@ export class SqlUserStore implements UserStore {
   get(tenantId: string, id: string): Promise<UserRecord | undefined> {
     return guard('read user', async () => {
       const row = (await userById(this.#db, tenantId, id)).rows[0]
+      return row && userFromRow(row)
+    })
+  }
+
+  getForUpdate(tenantId: string, id: string): Promise<UserRecord | undefined> {
+    // SQLite has no row locks, and needs none: it runs one write transaction at a time.
+    if (!(this.#db.getExecutor().adapter instanceof PostgresAdapter)) return this.get(tenantId, id)
+    return guard('read user', async () => {
+      const row = await this.#db
+        .selectFrom('users')
+        .select(USER_COLUMNS)
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirst()
       return row && userFromRow(row)
     })
   }
