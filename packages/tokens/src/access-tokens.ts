@@ -130,15 +130,29 @@ export class AccessTokens {
     if (cached !== undefined && cached.keys === keys && cached.config === config) return cached
     const verify = jwt.createVerifier({
       key: keys,
-      algorithms: [config.signingAlgorithm],
+      algorithms: verificationAlgorithms(keys, config),
       issuer: config.issuer,
       audience: config.audience,
       typ: 'at+jwt',
       now: () => this.#clock() / 1000,
+      // No token older than the tenant's lifetime now: a revocation lasts that lifetime from when
+      // it was made, so a lifetime shortened since must not let older, revoked tokens live on.
+      maxTokenAge: config.accessTokenTtl,
       options: { requireExp: true, requireIat: true, requireSub: true, requireJti: true },
     })
     const compiled = { keys, config, verify }
     this.#verifiers.set(tenantId, compiled)
     return compiled
   }
+}
+
+/**
+ * The algorithms of the tenant's published keys, each bound to its own (a key verifies only with
+ * its `alg`): a tenant that changes its signing algorithm keeps accepting the tokens its current
+ * key signed until that key is rotated out. The configured one when no key names one.
+ */
+function verificationAlgorithms(keys: KeySet, config: TenantConfig): string[] {
+  const algorithms = new Set<string>()
+  for (const key of keys.keys) if (key.alg !== undefined) algorithms.add(key.alg)
+  return algorithms.size > 0 ? [...algorithms] : [config.signingAlgorithm]
 }

@@ -1,3 +1,4 @@
+import { SIGNATURE_ALGORITHMS } from '@tessera/jose'
 import { InvalidInputError } from './errors.js'
 import { checkRule } from './rate-limits.js'
 import type { TenantConfig, TenantRateLimit } from './stores/records.js'
@@ -5,6 +6,10 @@ import type { TenantConfig, TenantRateLimit } from './stores/records.js'
 /** How many profiles one tenant may override, and how long a profile's name may be. */
 const MAX_TENANT_RATE_LIMITS = 32
 const MAX_PROFILE_NAME = 64
+
+// The longest duration any setting may name: ten years, in seconds. Enough for any real policy,
+// and small enough that a time computed from it stays a valid date.
+const MAX_SECONDS = 10 * 365 * 24 * 3600
 
 /** The settings a tenant starts with. */
 export const DEFAULT_TENANT_CONFIG: Readonly<TenantConfig> = Object.freeze({
@@ -19,12 +24,13 @@ export const DEFAULT_TENANT_CONFIG: Readonly<TenantConfig> = Object.freeze({
   signingAlgorithm: 'ES256',
 })
 
+// Each positive integer setting, with its largest value.
 const POSITIVE_INTEGERS = [
-  'accessTokenTtl',
-  'refreshIdleTtl',
-  'sessionAbsoluteTtl',
-  'maxLoginAttempts',
-  'lockoutMinutes',
+  ['accessTokenTtl', MAX_SECONDS],
+  ['refreshIdleTtl', MAX_SECONDS],
+  ['sessionAbsoluteTtl', MAX_SECONDS],
+  ['maxLoginAttempts', 1_000_000],
+  ['lockoutMinutes', MAX_SECONDS / 60],
 ] as const
 
 /** Fills in defaults and checks every field; throws InvalidInputError naming the bad one. */
@@ -33,18 +39,24 @@ export function resolveTenantConfig(input: Partial<TenantConfig> = {}): TenantCo
     throw new InvalidInputError('tenant configuration must be an object')
   }
   const config = { ...DEFAULT_TENANT_CONFIG, ...input }
-  for (const name of POSITIVE_INTEGERS) {
-    if (!Number.isSafeInteger(config[name]) || config[name] <= 0) {
-      throw new InvalidInputError(`${name} must be a positive integer`)
+  for (const [name, max] of POSITIVE_INTEGERS) {
+    if (!Number.isSafeInteger(config[name]) || config[name] <= 0 || config[name] > max) {
+      throw new InvalidInputError(`${name} must be an integer from 1 to ${max}`)
     }
   }
-  if (!Number.isSafeInteger(config.reuseGraceSeconds) || config.reuseGraceSeconds < 0) {
-    throw new InvalidInputError('reuseGraceSeconds must be a non-negative integer')
+  const grace = config.reuseGraceSeconds
+  if (!Number.isSafeInteger(grace) || grace < 0 || grace > MAX_SECONDS) {
+    throw new InvalidInputError(`reuseGraceSeconds must be an integer from 0 to ${MAX_SECONDS}`)
   }
-  for (const name of ['issuer', 'audience', 'signingAlgorithm'] as const) {
+  for (const name of ['issuer', 'audience'] as const) {
     if (typeof config[name] !== 'string' || config[name].length === 0) {
       throw new InvalidInputError(`${name} must be a non-empty string`)
     }
+  }
+  if (!(SIGNATURE_ALGORITHMS as readonly string[]).includes(config.signingAlgorithm)) {
+    throw new InvalidInputError(
+      `signingAlgorithm must be one of ${SIGNATURE_ALGORITHMS.join(', ')}`,
+    )
   }
   if (config.sessionAbsoluteTtl < config.accessTokenTtl) {
     throw new InvalidInputError('sessionAbsoluteTtl must be at least accessTokenTtl')

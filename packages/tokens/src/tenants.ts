@@ -102,11 +102,15 @@ export class Tenants {
   ): Promise<TenantRecord> {
     const current = await this.get(id)
     const now = this.#clock()
-    const updated: TenantRecord = {
-      ...current,
-      config: resolveTenantConfig({ ...current.config, ...changes }),
-      updatedAt: now,
+    const config = resolveTenantConfig({ ...current.config, ...changes })
+    // A key set holds secret keys or public ones, never both (so that no token can pass one kind
+    // for the other): a tenant whose keys were made for HMAC cannot rotate to RSA, and the reverse.
+    if (isHmac(config.signingAlgorithm) !== isHmac(current.config.signingAlgorithm)) {
+      throw new InvalidInputError(
+        "signingAlgorithm cannot change between HMAC (HS*) and public-key algorithms: the tenant's keys would mix secret and public keys; create a new tenant instead",
+      )
     }
+    const updated: TenantRecord = { ...current, config, updatedAt: now }
     await this.#storage.transaction(async (tx) => {
       await tx.tenants.update(updated)
       await tx.audit.append({
@@ -129,4 +133,8 @@ export class Tenants {
     if (id === undefined) this.#cache.clear()
     else this.#cache.delete(id)
   }
+}
+
+function isHmac(algorithm: string): boolean {
+  return algorithm.startsWith('HS')
 }

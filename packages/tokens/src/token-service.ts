@@ -29,6 +29,7 @@ import type {
   UserRecord,
 } from './stores/records.js'
 import type { Tenants } from './tenants.js'
+import { endedSessionRevocations } from './user-sessions.js'
 
 /** Checks a username and password; `Accounts` is the implementation. */
 export interface Authenticator {
@@ -470,7 +471,9 @@ export class TokenService {
     }
     const ended = await this.#storage.transaction(async (tx) => {
       const ids = await tx.sessions.revokeAllForUser(context.tenantId, userId, now, 'logout all')
-      await tx.revocations.put(revocation)
+      // Per session too: see user-sessions.ts for the token a racing login signs after the cut-off.
+      const bySession = endedSessionRevocations(context.tenantId, ids, now, revocation.expiresAt)
+      for (const r of [revocation, ...bySession]) await tx.revocations.put(r)
       await tx.audit.append({
         tenantId: context.tenantId,
         type: 'logout.all',
@@ -482,11 +485,11 @@ export class TokenService {
         details: { sessions: ids.length },
         time: now,
       })
-      return ids
+      return { ids, revocations: [revocation, ...bySession] }
     })
-    this.#revoked.apply(revocation)
+    for (const r of ended.revocations) this.#revoked.apply(r)
     this.#metrics.increment('revocations', { kind: 'user' })
-    return ended.length
+    return ended.ids.length
   }
 
   /** A user's sessions, newest first, active and ended. */

@@ -1,8 +1,10 @@
 // Ending a user's sessions together with the access tokens they issued. Refresh tokens die with their
-// session; access tokens are revoked by a per-user cut-off when every session ends, or by one
-// revocation per ended session when one session is kept, because a cut-off would also revoke the
-// kept session's access tokens. Each revocation lasts one access-token lifetime, after which every
-// token it covers has expired anyway.
+// session; access tokens are revoked by one revocation per ended session, and, when every session
+// ends, also by a per-user cut-off (a cut-off alone would also revoke a kept session's tokens). The
+// per-session entries matter even with the cut-off: a login or refresh that committed just before
+// the sessions were ended signs its token a moment later, with an `iat` past the cut-off, and only
+// its session's entry refuses it. Each revocation lasts one access-token lifetime, after which
+// every token it covers has expired anyway.
 import type { Stores } from './stores/interfaces.js'
 import type { RevocationRecord, TenantConfig, UserRecord } from './stores/records.js'
 
@@ -42,10 +44,20 @@ export async function endSessions(stores: Stores, input: EndSessionsInput): Prom
   const tenantId = user.tenantId
   const sessionIds = await stores.sessions.revokeAllForUser(tenantId, user.id, now, reason, keep)
   const expiresAt = now + config.accessTokenTtl * 1000
-  const revocations: RevocationRecord[] =
-    keep === undefined
-      ? [{ tenantId, kind: 'user', subject: user.id, cutoff: now, expiresAt }]
-      : sessionIds.map((id) => ({ tenantId, kind: 'session', subject: id, cutoff: now, expiresAt }))
+  const revocations = endedSessionRevocations(tenantId, sessionIds, now, expiresAt)
+  if (keep === undefined) {
+    revocations.push({ tenantId, kind: 'user', subject: user.id, cutoff: now, expiresAt })
+  }
   for (const revocation of revocations) await stores.revocations.put(revocation)
   return { sessionIds, revocations }
+}
+
+/** One revocation per ended session, so that its access tokens are refused whatever their `iat`. */
+export function endedSessionRevocations(
+  tenantId: string,
+  sessionIds: readonly string[],
+  cutoff: number,
+  expiresAt: number,
+): RevocationRecord[] {
+  return sessionIds.map((id) => ({ tenantId, kind: 'session', subject: id, cutoff, expiresAt }))
 }

@@ -133,9 +133,21 @@ test('disabling a user ends every session and cuts off its access tokens', async
     assert.equal(ended.revokedReason, 'user_disabled')
   }
   assert.equal((await storage.sessions.get(tenantId, carols.id))!.revokedAt, null)
-  const cutoff = { tenantId, kind: 'user', subject: bob.id, cutoff: now, expiresAt: now + 900_000 }
-  assert.deepEqual(await storage.revocations.listActive(now), [cutoff])
-  assert.deepEqual(revoked, [cutoff])
+  const expiresAt = now + 900_000
+  const cutoff = { tenantId, kind: 'user', subject: bob.id, cutoff: now, expiresAt }
+  // Each ended session's tokens are revoked by its own entry too, whatever their iat.
+  const bySession = sessions.map((s) => ({
+    tenantId,
+    kind: 'session',
+    subject: s.id,
+    cutoff: now,
+    expiresAt,
+  }))
+  const bySubject = (a: { subject: string }, b: { subject: string }) =>
+    a.subject.localeCompare(b.subject)
+  const expected = [cutoff, ...bySession].sort(bySubject)
+  assert.deepEqual((await storage.revocations.listActive(now)).sort(bySubject), expected)
+  assert.deepEqual([...revoked].sort(bySubject), expected)
   const [event] = await events(storage, tenantId, 'user.disabled')
   assert.deepEqual(
     [event!.actor, event!.userId, event!.details],
@@ -146,7 +158,7 @@ test('disabling a user ends every session and cuts off its access tokens', async
   assert.equal((await events(storage, tenantId, 'user.disabled')).length, 1)
   await accounts.setDisabled(tenantId, bob.id, false)
   assert.equal((await events(storage, tenantId, 'user.enabled')).length, 1)
-  assert.equal(revoked.length, 1)
+  assert.equal(revoked.length, expected.length)
 })
 
 test('deleting a user ends every session, cuts off its tokens, and removes it', async (t) => {
@@ -159,9 +171,12 @@ test('deleting a user ends every session, cuts off its tokens, and removes it', 
   assert.deepEqual([ended.revokedAt, ended.revokedReason], [clock.now, 'user_deleted'])
   assert.deepEqual(
     revoked.map((r) => [r.kind, r.subject, r.cutoff]),
-    [['user', bob.id, clock.now]],
+    [
+      ['session', session.id, clock.now],
+      ['user', bob.id, clock.now],
+    ],
   )
-  assert.equal((await storage.revocations.listActive(clock.now)).length, 1)
+  assert.equal((await storage.revocations.listActive(clock.now)).length, 2)
   const [event] = await events(storage, tenantId, 'user.deleted')
   assert.deepEqual(event!.details, { username: 'bob', sessionsEnded: 1 })
   const login = accounts.authenticate({ tenantId, login: 'bob', password: PASSWORD })

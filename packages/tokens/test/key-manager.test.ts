@@ -141,6 +141,28 @@ test('the tenant algorithm is configurable to any JWS algorithm', async (t) => {
   }
 })
 
+test('a tenant changes algorithm within its family only, and keeps working', async (t) => {
+  const { keys, tenantId, tenants } = await setup(t)
+  await sign(keys, tenantId) // its first key, ES256
+  for (const alg of ['HS256', 'HS512']) {
+    await assert.rejects(tenants.configure(tenantId, { signingAlgorithm: alg }), {
+      code: 'ERR_INVALID_INPUT',
+    })
+  }
+  await tenants.configure(tenantId, { signingAlgorithm: 'EdDSA' })
+  await keys.rotate(tenantId)
+  assert.equal((await keys.jwks(tenantId)).keys.length, 2)
+  assert.equal(jwt.getUnverifiedHeader(await sign(keys, tenantId)).alg, 'ES256')
+  const hmac = await setup(t, { signingAlgorithm: 'HS256' })
+  await sign(hmac.keys, hmac.tenantId)
+  await assert.rejects(hmac.tenants.configure(hmac.tenantId, { signingAlgorithm: 'RS256' }), {
+    code: 'ERR_INVALID_INPUT',
+  })
+  await hmac.tenants.configure(hmac.tenantId, { signingAlgorithm: 'HS384' })
+  await hmac.keys.rotate(hmac.tenantId)
+  assert.equal((await hmac.keys.list(hmac.tenantId)).length, 2)
+})
+
 test('the master key must be 32 bytes', () => {
   for (const bad of ['', 'short', Buffer.alloc(16), 'A'.repeat(44)]) {
     assert.throws(() => new MasterKey(bad), errors.InvalidInputError)

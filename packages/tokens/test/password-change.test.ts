@@ -62,8 +62,8 @@ test('without a session to keep, a password change ends them all with a user cut
   assert.equal((await accounts.changePassword(input)).length, sessions.length)
   const active = await storage.revocations.listActive(clock.now)
   assert.deepEqual(
-    active.map((r) => [r.kind, r.subject]),
-    [['user', bob.id]],
+    active.map((r) => [r.kind, r.subject]).sort(),
+    [['user', bob.id], ...sessions.map((s) => ['session', s.id])].sort(),
   )
 })
 

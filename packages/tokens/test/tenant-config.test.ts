@@ -20,6 +20,12 @@ test('tenant settings default as the issue says and are checked', () => {
     { reuseGraceSeconds: -1 },
     { issuer: '' },
     { signingAlgorithm: 7 },
+    { signingAlgorithm: 'none' },
+    { signingAlgorithm: 'RSA-OAEP' },
+    { lockoutMinutes: 1e12 },
+    { accessTokenTtl: 10 * 365 * 24 * 3600 + 1 },
+    { maxLoginAttempts: 1e9 },
+    { reuseGraceSeconds: 1e15 },
     { sessionAbsoluteTtl: 60, accessTokenTtl: 900 },
   ]) {
     assert.throws(

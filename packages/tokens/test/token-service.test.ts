@@ -11,6 +11,7 @@ import { InMemoryMetrics } from '../src/metrics.js'
 import { auditRateLimits, RateLimits } from '../src/rate-limits.js'
 import type { TenantConfig } from '../src/stores/records.js'
 import { Tenants } from '../src/tenants.js'
+import type { SigningKeys } from '../src/signing-keys.js'
 import { TokenService } from '../src/token-service.js'
 import { Clock, CountingHasher, events, sqliteStorage } from './support.js'
 
@@ -350,6 +351,72 @@ test('sessions per device: list, end one, end the others, log out everywhere', a
   const fresh = await login('after')
   await service.validate(fresh.accessToken, { tenantId })
   clock.advance(1)
+})
+
+test('a session ended between a login committing and its token being signed refuses that token', async (t) => {
+  const { storage, tenants, keys, accounts, tenantId, user, clock } = await setup(t)
+  // The revocation commits in the gap after the login's transaction, before its signature.
+  let inGap: (() => Promise<unknown>) | undefined
+  const racing: SigningKeys = {
+    signingKey: async (id) => {
+      const work = inGap
+      inGap = undefined
+      await work?.()
+      return keys.signingKey(id)
+    },
+    verificationKeys: (id) => keys.verificationKeys(id),
+  }
+  const service = new TokenService({
+    storage,
+    tenants,
+    keys: racing,
+    authenticator: accounts,
+    clock: clock.fn,
+  })
+  await service.start()
+  const login = () => service.login({ tenantId, username: 'ada', password: PASSWORD })
+  for (const end of [
+    () => service.logoutAll(user.id, { tenantId }),
+    () => accounts.setDisabled(tenantId, user.id, true),
+  ]) {
+    await accounts.setDisabled(tenantId, user.id, false)
+    inGap = end
+    const pair = await login()
+    assert.notEqual((await storage.sessions.get(tenantId, pair.session.id))!.revokedAt, null)
+    // What the store holds, as another instance hears it.
+    await service.reloadRevocations()
+    await assert.rejects(service.validate(pair.accessToken, { tenantId }), errors.TokenRevokedError)
+  }
+})
+
+test('a shorter access-token lifetime does not outlast revocations made under it', async (t) => {
+  const { service, tenants, tenantId, user, login, clock } = await setup(t)
+  const pair = await login() // under the 900 s lifetime
+  await tenants.configure(tenantId, { accessTokenTtl: 60 })
+  await service.logoutAll(user.id, { tenantId }) // kept for 60 s: the lifetime now
+  clock.advance(61_000)
+  await service.prune()
+  // The revocation is gone; the token, issued for 900 s, is now older than any token may be.
+  await assert.rejects(service.validate(pair.accessToken, { tenantId }), errors.TokenError)
+  const fresh = await login()
+  await service.validate(fresh.accessToken, { tenantId })
+})
+
+test('a tenant that changes its signing algorithm accepts what its current keys signed', async (t) => {
+  const { service, tenants, keys, tenantId, login, clock } = await setup(t)
+  const before = await login()
+  await tenants.configure(tenantId, { signingAlgorithm: 'RS256' })
+  await service.validate(before.accessToken, { tenantId })
+  // Until the rotation, the active key (ES256) still signs.
+  const meanwhile = await login()
+  assert.equal(jwt.getUnverifiedHeader(meanwhile.accessToken).alg, 'ES256')
+  await service.validate(meanwhile.accessToken, { tenantId })
+  await keys.rotate(tenantId)
+  clock.advance(601_000) // past the new key's pre-publication (600 s)
+  const after = await login()
+  assert.equal(jwt.getUnverifiedHeader(after.accessToken).alg, 'RS256')
+  await service.validate(after.accessToken, { tenantId })
+  await service.validate(meanwhile.accessToken, { tenantId })
 })
 
 test('a tenant-wide cut-off revokes every older token of that tenant', async (t) => {
