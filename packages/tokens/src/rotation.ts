@@ -13,6 +13,7 @@ import type {
   UserRecord,
 } from './stores/records.js'
 import { hashToken, newRefreshToken, openSuccessor, sealSuccessor } from './refresh-tokens.js'
+import { keptOrigin, MAX_IP, MAX_USER_AGENT } from './client-origin.js'
 
 /** Where the request came from. */
 export interface RequestContext {
@@ -51,8 +52,8 @@ export async function rotateFresh(
     successorHash: hashToken(successor),
     sealedSuccessor: sealSuccessor(presented, successor),
     idleTtlMs: config.refreshIdleTtl * 1000,
-    ip: context.ip ?? null,
-    userAgent: context.userAgent ?? null,
+    ip: keptOrigin(context.ip, MAX_IP),
+    userAgent: keptOrigin(context.userAgent, MAX_USER_AGENT),
     eventId: randomUUID(),
   })
   return rotated && { kind: 'rotated', ...rotated, successor }
@@ -101,7 +102,7 @@ export async function rotate(
         successorHash: null,
         sealedSuccessor: null,
       })
-      await tx.sessions.touch(tenantId, session.id, now, context.ip ?? null)
+      await tx.sessions.touch(tenantId, session.id, now, keptOrigin(context.ip, MAX_IP))
       await tx.audit.append({
         tenantId,
         type: 'token.refreshed',
@@ -109,8 +110,8 @@ export async function rotate(
         actor: user.id,
         userId: user.id,
         sessionId: session.id,
-        ip: context.ip ?? null,
-        userAgent: context.userAgent ?? null,
+        ip: keptOrigin(context.ip, MAX_IP),
+        userAgent: keptOrigin(context.userAgent, MAX_USER_AGENT),
         time: now,
       })
       return { kind: 'rotated', session, user, successor }
@@ -133,8 +134,8 @@ export async function rotate(
       actor: user.id,
       userId: user.id,
       sessionId: session.id,
-      ip: context.ip ?? null,
-      userAgent: context.userAgent ?? null,
+      ip: keptOrigin(context.ip, MAX_IP),
+      userAgent: keptOrigin(context.userAgent, MAX_USER_AGENT),
       details: { retry: true },
       time: now,
     })
@@ -169,8 +170,8 @@ async function revokeFamily(
     actor: 'system',
     userId: session.userId,
     sessionId: session.id,
-    ip: context.ip ?? null,
-    userAgent: context.userAgent ?? null,
+    ip: keptOrigin(context.ip, MAX_IP),
+    userAgent: keptOrigin(context.userAgent, MAX_USER_AGENT),
     time: now,
   }
   await tx.audit.append({ ...common, type: 'refresh.reuse_detected', severity: 'critical' })

@@ -30,6 +30,7 @@ import type {
 } from './stores/records.js'
 import type { Tenants } from './tenants.js'
 import { endedSessionRevocations } from './user-sessions.js'
+import { keptOrigin, MAX_IP, MAX_USER_AGENT } from './client-origin.js'
 
 /** Checks a username and password; `Accounts` is the implementation. */
 export interface Authenticator {
@@ -164,9 +165,9 @@ export class TokenService {
         userId: user.id,
         clientId: input.clientId ?? 'tessera',
         device: input.device ?? null,
-        userAgent: input.userAgent ?? null,
-        firstIp: input.ip ?? null,
-        lastIp: input.ip ?? null,
+        userAgent: keptOrigin(input.userAgent, MAX_USER_AGENT),
+        firstIp: keptOrigin(input.ip, MAX_IP),
+        lastIp: keptOrigin(input.ip, MAX_IP),
         createdAt: now,
         lastUsedAt: now,
         expiresAt: now + config.sessionAbsoluteTtl * 1000,
@@ -440,7 +441,8 @@ export class TokenService {
     if (isRefreshTokenShape(token)) return this.#introspectRefresh(token, context.tenantId)
     try {
       const claims = await this.validate(token, context)
-      return { active: true, token_type: 'access_token', ...claims }
+      // RFC 7662 §2.2: the token's type as RFC 6749 §5.1 names it.
+      return { active: true, token_type: 'Bearer', ...claims }
     } catch {
       return { active: false }
     }

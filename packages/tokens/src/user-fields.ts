@@ -46,7 +46,9 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/
  * ```
  */
 export function normalizeLogin(login: string): string {
-  return login.trim().normalize('NFC').toLowerCase()
+  // Lower-cased first, then composed: lower-casing a composed string can leave it uncomposed
+  // (U+0386 U+0345), and then the stored name would not normalize to itself.
+  return login.trim().toLowerCase().normalize('NFC')
 }
 
 /**

@@ -52,6 +52,18 @@ test('usernames and emails are unique per tenant, ignoring case and Unicode form
     })
   }
   assert.equal((await accounts.listUsers(tenantId)).length, 3)
+  // A name whose lower-casing undoes its composition: stored as it normalizes, found by itself
+  // and by its look-alike, and the look-alike is taken.
+  const greek = await accounts.createUser({
+    tenantId,
+    username: '\u0386\u0345x',
+    password: PASSWORD,
+  })
+  assert.equal((await accounts.findUser(tenantId, greek.username))?.id, greek.id)
+  assert.equal((await accounts.findUser(tenantId, '\u1fb4x'))?.id, greek.id)
+  await assert.rejects(accounts.createUser({ tenantId, username: '\u1fb4x', password: PASSWORD }), {
+    code: 'ERR_CONFLICT',
+  })
   // Another tenant may reuse both.
   const other = await givenTenant(storage)
   const again = { username: 'alice', email: 'a@x.test', password: PASSWORD }

@@ -105,6 +105,27 @@ test('login issues an RFC 9068 access token and an opaque refresh token', async 
   assert.equal(JSON.stringify(issued).includes(pair.refreshToken), false)
 })
 
+test("a client's user agent and address are kept bounded, whatever their length", async (t) => {
+  const { service, storage, tenantId } = await setup(t)
+  const client = { ip: '2001:db8::1'.padEnd(1000, 'f'), userAgent: 'x'.repeat(5_000_000) }
+  await assert.rejects(
+    service.login({ tenantId, username: 'ada', password: 'wrong password!', ...client }),
+  )
+  const pair = await service.login({ tenantId, username: 'ada', password: PASSWORD, ...client })
+  await service.refresh(pair.refreshToken, { tenantId, ...client })
+  const session = (await storage.sessions.get(tenantId, pair.session.id))!
+  assert.deepEqual(
+    [session.userAgent?.length, session.firstIp?.length, session.lastIp?.length],
+    [512, 64, 64],
+  )
+  const recorded = await events(storage, tenantId)
+  assert.ok(recorded.length >= 4)
+  for (const event of recorded) {
+    assert.ok((event.userAgent?.length ?? 0) <= 512, event.type)
+    assert.ok((event.ip?.length ?? 0) <= 64, event.type)
+  }
+})
+
 test('a login opens its session in the transaction that records the attempt', async (t) => {
   const { storage, tenantId, user, login } = await setup(t)
   await login() // the first one also makes the tenant's signing key
@@ -313,7 +334,7 @@ test('introspection answers active or not, never why (RFC 7662)', async (t) => {
   const pair = await login()
   const access = await service.introspect(pair.accessToken, { tenantId })
   assert.equal(access.active, true)
-  assert.equal(access.token_type, 'access_token')
+  assert.equal(access.token_type, 'Bearer')
   assert.equal(access.sub, user.id)
   const refresh = await service.introspect(pair.refreshToken, { tenantId })
   assert.equal(refresh.active, true)

@@ -34,7 +34,7 @@ test('an active access token is introspected with its claims (RFC 7662)', async 
     assert.equal(res.statusCode, 200)
     const body = res.json()
     assert.equal(body.active, true)
-    assert.equal(body.token_type, 'access_token')
+    assert.equal(body.token_type, 'Bearer')
     assert.equal(body.sid, admin.session_id)
     assert.ok(body.exp > body.iat)
   }

@@ -2,6 +2,7 @@
 // an edited, inserted or deleted row breaks the chain from that point on.
 import { createHash } from 'node:crypto'
 import { randomUUID } from 'node:crypto'
+import { keptOrigin, MAX_IP, MAX_USER_AGENT } from '../client-origin.js'
 import type { AuditEvent, RecordedAuditEvent, StoredAuditEvent } from './events.js'
 
 /** The hash before a tenant's first event. */
@@ -58,8 +59,8 @@ export function recordEvent(event: AuditEvent, now: number = Date.now()): Record
     userId: event.userId ?? null,
     sessionId: event.sessionId ?? null,
     jti: event.jti ?? null,
-    ip: event.ip ?? null,
-    userAgent: event.userAgent ?? null,
+    ip: keptOrigin(event.ip, MAX_IP),
+    userAgent: keptOrigin(event.userAgent, MAX_USER_AGENT),
     details: JSON.parse(JSON.stringify(event.details ?? {})) as Record<string, unknown>,
   }
 }

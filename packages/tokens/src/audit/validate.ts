@@ -5,14 +5,14 @@
 import { Buffer } from 'node:buffer'
 import { InvalidInputError } from '../errors.js'
 import { AUDIT_EVENT_TYPES, AUDIT_SEVERITIES, type AuditEvent, type AuditQuery } from './events.js'
+import { MAX_USER_AGENT } from '../client-origin.js'
 
 /** The default cap on serialized details, in bytes of UTF-8. */
 export const DEFAULT_MAX_DETAILS_BYTES = 4096
 
 /** Id-like fields (tenant, actor, user, session, jti, IP) are at most this long. */
 const MAX_ID_LENGTH = 256
-/** User agents are cut to this length rather than refused: clients choose them. */
-const MAX_USER_AGENT_LENGTH = 512
+// User agents are cut to MAX_USER_AGENT rather than refused: clients choose them.
 const MAX_DEPTH = 8
 
 // Key names that hold secrets: anything with "secret" in it, or ending in one of these words.
@@ -67,7 +67,7 @@ export function checkAuditEvent(
   const details = event.details === undefined ? {} : checkDetails(event.details, maxDetailsBytes)
   return {
     ...event,
-    userAgent: event.userAgent?.slice(0, MAX_USER_AGENT_LENGTH) ?? null,
+    userAgent: event.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
     details,
   }
 }
