@@ -10,6 +10,7 @@ import {
 } from './account-login.js'
 import type { AuditContext, AuditEventType, AuditSeverity } from './audit/events.js'
 import { ConflictError, NotFoundError } from './errors.js'
+import { requireObject, requireString } from './inputs.js'
 import { noMetrics, type TokenMetrics } from './metrics.js'
 import { changePassword, type ChangePasswordInput } from './password-change.js'
 import { Passwords, type PasswordHasher } from './passwords.js'
@@ -92,12 +93,16 @@ export class Accounts {
 
   /** A user by id, or undefined (also for a user of another tenant). */
   async getUser(tenantId: string, userId: string): Promise<User | undefined> {
+    requireString(tenantId, 'tenantId')
+    requireString(userId, 'userId')
     const user = await this.#ctx.storage.users.get(tenantId, userId)
     return user && toUser(user)
   }
 
   /** A user by username or email, any case, or undefined. */
   async findUser(tenantId: string, login: string): Promise<User | undefined> {
+    requireString(tenantId, 'tenantId')
+    requireString(login, 'login')
     const user = await this.#ctx.storage.users.findByLogin(tenantId, normalizeLogin(login))
     return user && toUser(user)
   }
@@ -183,6 +188,7 @@ export class Accounts {
    * `keepSessionId` is given); returns the ids of the sessions ended.
    */
   async changePassword(input: ChangePasswordInput): Promise<string[]> {
+    requireObject(input, 'the password change')
     const ended = await changePassword(this.#ctx, input)
     this.#revoked(ended.revocations)
     return ended.sessionIds

@@ -13,6 +13,7 @@ import {
   TokenExpiredError,
   TokenRevokedError,
 } from './errors.js'
+import { requireObject, requireString } from './inputs.js'
 import type { Storage } from './stores/interfaces.js'
 import type { ApiKeyRecord, RevocationRecord } from './stores/records.js'
 import { checkNames } from './user-fields.js'
@@ -87,7 +88,7 @@ export class ApiKeys {
     input: CreateApiKeyInput,
     context: AuditContext = {},
   ): Promise<{ key: string; apiKey: ApiKey }> {
-    const { tenantId, name } = input
+    const { tenantId, name } = requireObject(input, 'the API key')
     if (typeof name !== 'string' || name.trim().length === 0 || name.length > 200) {
       throw new InvalidInputError('name must have 1 to 200 characters')
     }
@@ -132,12 +133,16 @@ export class ApiKeys {
 
   /** One key by id, or undefined (also for a key of another tenant). */
   async get(tenantId: string, id: string): Promise<ApiKey | undefined> {
+    requireString(tenantId, 'tenantId')
+    requireString(id, 'id')
     const record = await this.#storage.apiKeys.get(tenantId, id)
     return record && withoutHash(record)
   }
 
   /** Revokes a key; true when it was active. NotFoundError for no such key in the tenant. */
   async revoke(tenantId: string, id: string, context: AuditContext = {}): Promise<boolean> {
+    requireString(tenantId, 'tenantId')
+    requireString(id, 'id')
     let revocation: RevocationRecord | undefined
     const revoked = await this.#storage.transaction(async (stores) => {
       const record = await stores.apiKeys.get(tenantId, id)

@@ -16,6 +16,9 @@ export class MasterKey {
    * @param input - 32 random bytes, or their base64url encoding (`TESSERA_MASTER_KEY`)
    */
   constructor(input: MasterKeyInput) {
+    if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
+      throw new InvalidInputError('the master key must be 32 bytes (43 base64url characters)')
+    }
     const bytes = typeof input === 'string' ? Buffer.from(input, 'base64url') : Buffer.from(input)
     if (
       bytes.length !== 32 ||

@@ -2,6 +2,7 @@
 // in memory, since validation reads them on every call.
 import { randomUUID } from 'node:crypto'
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js'
+import { requireObject } from './inputs.js'
 import type { Storage } from './stores/interfaces.js'
 import type { TenantConfig, TenantRecord } from './stores/records.js'
 import { resolveTenantConfig } from './tenant-config.js'
@@ -100,6 +101,7 @@ export class Tenants {
     changes: Partial<TenantConfig>,
     by: AuditContext = {},
   ): Promise<TenantRecord> {
+    requireObject(changes, 'the changes')
     const current = await this.get(id)
     const now = this.#clock()
     const config = resolveTenantConfig({ ...current.config, ...changes })

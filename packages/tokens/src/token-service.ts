@@ -31,6 +31,7 @@ import type {
 import type { Tenants } from './tenants.js'
 import { endedSessionRevocations } from './user-sessions.js'
 import { keptOrigin, MAX_IP, MAX_USER_AGENT } from './client-origin.js'
+import { requireObject, requireString } from './inputs.js'
 
 /** Checks a username and password; `Accounts` is the implementation. */
 export interface Authenticator {
@@ -154,6 +155,13 @@ export class TokenService {
    * after the password was accepted leaves neither.
    */
   async login(input: LoginInput): Promise<TokenPair> {
+    requireObject(input, 'the login')
+    for (const field of ['clientId', 'device'] as const) {
+      const value = input[field]
+      if (value != null && (typeof value !== 'string' || value.length > 200)) {
+        throw new InvalidInputError(`${field} must be a string of at most 200 characters`)
+      }
+    }
     const started = performance.now()
     const config = await this.#config(input.tenantId)
     const refreshToken = newRefreshToken()
@@ -233,6 +241,7 @@ export class TokenService {
     context: RequestContext & { tenantId: string },
   ): Promise<TokenPair> {
     const started = performance.now()
+    requireObject(context, 'the context')
     if (!isRefreshTokenShape(refreshToken))
       throw this.#fail(new InvalidTokenError('not a refresh token'))
     const config = await this.#config(context.tenantId)
@@ -292,6 +301,11 @@ export class TokenService {
     apiKey: ApiKey,
     context: RequestContext & { tenantId: string; scopes?: readonly string[] },
   ): Promise<{ accessToken: string; expiresIn: number; claims: AccessTokenClaims }> {
+    requireObject(apiKey, 'the API key')
+    requireObject(context, 'the context')
+    if (context.scopes !== undefined && !Array.isArray(context.scopes)) {
+      throw new InvalidInputError('scopes must be an array of strings')
+    }
     const config = await this.#config(context.tenantId)
     if (apiKey.tenantId !== context.tenantId)
       throw new InvalidTokenError('the API key is not valid')
@@ -333,6 +347,7 @@ export class TokenService {
     accessToken: string,
     context: { tenantId: string; client?: string },
   ): Promise<AccessTokenClaims> {
+    requireObject(context, 'the context')
     // The rate limit is spent first, so that invalid tokens spend it too: before anything else when
     // the tenant is in memory, else once its settings are loaded.
     const limited = this.#limits !== undefined && context.client !== undefined
@@ -389,6 +404,7 @@ export class TokenService {
     token: string,
     context: RequestContext & { tenantId: string; actor?: string },
   ): Promise<boolean> {
+    requireObject(context, 'the context')
     const config = await this.#config(context.tenantId)
     const now = this.#clock()
     if (isRefreshTokenShape(token)) {
@@ -453,6 +469,8 @@ export class TokenService {
     sessionId: string,
     context: RequestContext & { tenantId: string; actor?: string },
   ): Promise<boolean> {
+    requireString(sessionId, 'sessionId')
+    requireObject(context, 'the context')
     const config = await this.#config(context.tenantId)
     return this.#endSession(context.tenantId, sessionId, 'logout', config, context)
   }
@@ -462,6 +480,8 @@ export class TokenService {
     userId: string,
     context: RequestContext & { tenantId: string; actor?: string },
   ): Promise<number> {
+    requireString(userId, 'userId')
+    requireObject(context, 'the context')
     const config = await this.#config(context.tenantId)
     const now = this.#clock()
     const revocation: RevocationRecord = {
@@ -495,7 +515,9 @@ export class TokenService {
   }
 
   /** A user's sessions, newest first, active and ended. */
-  listSessions(tenantId: string, userId: string): Promise<SessionRecord[]> {
+  async listSessions(tenantId: string, userId: string): Promise<SessionRecord[]> {
+    requireString(tenantId, 'tenantId')
+    requireString(userId, 'userId')
     return this.#storage.sessions.listByUser(tenantId, userId)
   }
 
@@ -505,6 +527,9 @@ export class TokenService {
     sessionId: string,
     context: RequestContext & { tenantId: string; actor?: string },
   ): Promise<boolean> {
+    requireString(userId, 'userId')
+    requireString(sessionId, 'sessionId')
+    requireObject(context, 'the context')
     const session = await this.#storage.sessions.get(context.tenantId, sessionId)
     if (session === undefined || session.userId !== userId)
       throw new NotFoundError('no such session')
@@ -533,6 +558,7 @@ export class TokenService {
   async revokeTenant(
     context: RequestContext & { tenantId: string; actor?: string },
   ): Promise<void> {
+    requireObject(context, 'the context')
     const config = await this.#config(context.tenantId)
     const now = this.#clock()
     const revocation: RevocationRecord = {

@@ -126,6 +126,40 @@ test("a client's user agent and address are kept bounded, whatever their length"
   }
 })
 
+test('bad input from a JavaScript caller is an InvalidInputError, never a TypeError', async (t) => {
+  const { service, accounts, tenants, storage, tenantId, user, login } = await setup(t)
+  const pair = await login()
+  const apiKeys = new ApiKeys({ storage })
+  const any = (value: unknown) => value as never
+  const calls: [string, () => Promise<unknown>][] = [
+    ['refresh without a context', () => service.refresh(pair.refreshToken, any(undefined))],
+    ['validate without a context', () => service.validate(pair.accessToken, any(undefined))],
+    ['login(null)', () => service.login(any(null))],
+    [
+      'login with an object as device',
+      () => service.login({ tenantId, username: 'ada', password: PASSWORD, device: any({}) }),
+    ],
+    ['revokeTenant(undefined)', () => service.revokeTenant(any(undefined))],
+    ['issueForClient(null)', () => service.issueForClient(any(null), { tenantId })],
+    ['logout({})', () => service.logout(any({}), { tenantId })],
+    ['logoutAll({})', () => service.logoutAll(any({}), { tenantId })],
+    ['listSessions with an object id', () => service.listSessions(tenantId, any({}))],
+    ['changePassword(null)', () => accounts.changePassword(any(null))],
+    ['findUser with a number', () => accounts.findUser(tenantId, any(5))],
+    ['getUser with objects', () => accounts.getUser(any({}), any({}))],
+    ['apiKeys.create(null)', () => apiKeys.create(any(null))],
+    ['apiKeys.revoke with an object id', () => apiKeys.revoke(tenantId, any({}))],
+    ['tenants.configure(null)', () => tenants.configure(tenantId, any(null))],
+    ['new MasterKey(5)', async () => new MasterKey(any(5))],
+  ]
+  for (const [name, call] of calls) {
+    await assert.rejects(call(), errors.InvalidInputError, name)
+  }
+  // Nothing was changed by any of them.
+  await service.validate(pair.accessToken, { tenantId })
+  assert.equal((await service.listSessions(tenantId, user.id)).length, 1)
+})
+
 test('a login opens its session in the transaction that records the attempt', async (t) => {
   const { storage, tenantId, user, login } = await setup(t)
   await login() // the first one also makes the tenant's signing key
