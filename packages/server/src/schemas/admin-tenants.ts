@@ -1,4 +1,5 @@
 // Schemas of the admin tenant routes (root only): list, create, read and configure tenants.
+import { SIGNATURE_ALGORITHMS } from '@tessera/jose'
 import { responses, time } from './common.js'
 
 const security = [{ bearer: [] }]
@@ -13,7 +14,9 @@ const tenantSettings = {
     reuse_grace: { type: 'integer', minimum: 0, description: 'Seconds' },
     max_login_attempts: { type: 'integer', minimum: 1 },
     lockout_minutes: { type: 'integer', minimum: 1 },
-    signing_algorithm: { type: 'string', maxLength: 32 },
+    // The list TESSERA_SIGNING_ALGORITHM is checked against: a tenant whose keys cannot be made
+    // (`none`, a typo) cannot sign, publish its keys or validate again.
+    signing_algorithm: { type: 'string', enum: SIGNATURE_ALGORITHMS },
     audience: { type: 'string', minLength: 1, maxLength: 256 },
     rate_limits: {
       type: 'object',

@@ -68,3 +68,38 @@ test('two tenants share nothing', async (t) => {
   const unknown = await call('GET', '/t/nobody/auth/me', { token: acmeToken })
   assert.equal(unknown.status, 404)
 })
+
+test('a tenant takes only a signing algorithm it can make keys for, and stays usable', async (t) => {
+  const { call } = await liveServer(t)
+  const root = await call('POST', '/auth/login', {
+    json: { username: 'admin', password: ADMIN_PASSWORD },
+  })
+  const token = root.body.access_token as string
+  for (const alg of ['none', 'es256', 'HS999', '']) {
+    const created = await call('POST', '/admin/tenants', {
+      token,
+      json: { name: 'gamma', settings: { signing_algorithm: alg } },
+    })
+    assert.equal(created.status, 400, `POST ${alg}: ${created.text}`)
+    assert.equal(created.body.code, 'ERR_INVALID_INPUT')
+  }
+  const created = await call('POST', '/admin/tenants', {
+    token,
+    json: { name: 'gamma', settings: { signing_algorithm: 'EdDSA' } },
+  })
+  assert.equal(created.status, 201, created.text)
+  for (const alg of ['none', 'ES257']) {
+    const patched = await call('PATCH', '/admin/tenants/gamma', {
+      token,
+      json: { signing_algorithm: alg },
+    })
+    assert.equal(patched.status, 400, `PATCH ${alg}: ${patched.text}`)
+    assert.equal(patched.body.code, 'ERR_INVALID_INPUT')
+    assert.equal(patched.body.error, 'invalid_request')
+  }
+  const rotated = await call('POST', '/t/gamma/admin/keys/rotate', { token })
+  assert.equal(rotated.status, 200, rotated.text)
+  const jwks = await call('GET', '/t/gamma/.well-known/jwks.json')
+  assert.equal(jwks.status, 200, jwks.text)
+  assert.ok((jwks.body.keys as { alg: string }[]).every((key) => key.alg === 'EdDSA'))
+})
