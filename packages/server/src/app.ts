@@ -148,7 +148,7 @@ async function register(
       await scope.register(sessionRoutes, { tokens, guards })
       await scope.register(accountRoutes, { accounts, audit, guards })
       await scope.register(validateRoutes, { tokens, guards })
-      await scope.register(oauthTokenRoutes, { tokens, apiKeys, clock })
+      await scope.register(oauthTokenRoutes, { tokens, apiKeys, clients: services.apiKeys, clock })
       await scope.register(introspectRoutes, { tokens, guards })
       await scope.register(revokeRoutes, { tokens, apiKeys })
       const { publicUrl } = config

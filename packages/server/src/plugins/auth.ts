@@ -161,13 +161,26 @@ export async function clientKey(
     if (presented.scheme === 'bearer' && !isApiKey(presented.token)) return undefined
     const secret = presented.scheme === 'bearer' ? presented.token : presented.secret
     const apiKey = await apiKeys.authenticate(request.tenant.id, secret)
-    if (presented.scheme === 'client' && presented.clientId !== undefined) {
-      if (presented.clientId !== apiKey.id) throw new errors.InvalidTokenError('wrong client_id')
+    // The client is the one it authenticated as: a client_id naming another (in the Basic
+    // credentials or the form) is not a choice the client makes.
+    const named = [
+      presented.scheme === 'client' ? presented.clientId : undefined,
+      bodyClientId(request),
+    ]
+    if (named.some((id) => id !== undefined && id !== apiKey.id)) {
+      throw new errors.InvalidTokenError('wrong client_id')
     }
     return apiKey
   } catch (err) {
     throw inContext(err, 'client')
   }
+}
+
+function bodyClientId(request: FastifyRequest): string | undefined {
+  const body = request.body as { client_id?: unknown } | null | undefined
+  return typeof body === 'object' && body !== null && typeof body.client_id === 'string'
+    ? body.client_id
+    : undefined
 }
 
 function userPrincipal(tenantId: string, claims: AccessTokenClaims): Principal {

@@ -1,10 +1,10 @@
 // The OAuth 2 token endpoint (RFC 6749 §3.2): a form-encoded POST, answered with a token response
 // or an RFC 6749 §5.2 error body. One small step per grant type; errors here mean `invalid_grant`
 // (the route's error context), and client-authentication errors `invalid_client`.
-import { errors, type TokenService } from '@tessera/tokens'
+import { errors, type ApiKeys, type TokenService } from '@tessera/tokens'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { ApiKeyAuthenticator } from '../api-key-cache.js'
-import { UnsupportedGrantTypeError } from '../errors.js'
+import { inContext, UnsupportedGrantTypeError } from '../errors.js'
 import { clientKey, origin } from '../plugins/auth.js'
 import { tokenSchema, type TokenForm } from '../schemas/oauth.js'
 import { tokenView } from '../views.js'
@@ -13,6 +13,8 @@ import { tokenView } from '../views.js'
 export interface OAuthTokenRoutesOptions {
   tokens: TokenService
   apiKeys: ApiKeyAuthenticator
+  /** The tenants' API keys, to tell a confidential client's id from a public client's name. */
+  clients: Pick<ApiKeys, 'get'>
   clock: () => number
 }
 
@@ -24,7 +26,7 @@ export const oauthTokenRoutes: FastifyPluginAsync<OAuthTokenRoutesOptions> = asy
   app,
   options,
 ) => {
-  const { tokens, apiKeys, clock } = options
+  const { tokens, apiKeys, clients, clock } = options
 
   const required = <K extends keyof TokenForm>(form: TokenForm, ...names: K[]) => {
     const missing = names.filter((name) => form[name] === undefined)
@@ -36,10 +38,18 @@ export const oauthTokenRoutes: FastifyPluginAsync<OAuthTokenRoutesOptions> = asy
   }
 
   // A confidential client (one that sends credentials) must present a valid API key; its id is
-  // then the client_id the tokens carry. A public client names itself with client_id alone.
+  // then the client_id the tokens carry. A public client names itself with client_id alone, but
+  // not with a confidential client's id, even a revoked key's (RFC 6749 §3.2.1): that client
+  // must authenticate.
   const checkClient = async (request: FastifyRequest<{ Body: TokenForm }>) => {
     const apiKey = await clientKey(request, apiKeys)
-    return apiKey?.id ?? request.body.client_id
+    if (apiKey !== undefined) return apiKey.id
+    const named = request.body.client_id
+    if (named !== undefined && (await clients.get(request.tenant.id, named)) !== undefined) {
+      const err = new errors.InvalidTokenError('this client must authenticate (its API key)')
+      throw inContext(err, 'client')
+    }
+    return named
   }
 
   const passwordGrant = async (request: FastifyRequest<{ Body: TokenForm }>) => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { ADMIN_PASSWORD } from '../support.js'
-import { liveServer } from './server.js'
+import { liveServer, type Reply } from './server.js'
 
 test('a client gets tokens, a resource server introspects them, the client revokes them', async (t) => {
   const { call } = await liveServer(t)
@@ -50,4 +50,64 @@ test('a client gets tokens, a resource server introspects them, the client revok
   assert.equal(noClient.status, 401)
   assert.equal(noClient.body.error, 'invalid_client')
   assert.equal(noClient.headers.get('www-authenticate'), 'Basic realm="default"')
+})
+
+test("a public client may not use a confidential client's id, nor a client another's", async (t) => {
+  const { call } = await liveServer(t)
+  const admin = await call('POST', '/auth/login', {
+    json: { username: 'admin', password: ADMIN_PASSWORD },
+  })
+  const token = admin.body.access_token as string
+  const keys: { key: string; id: string }[] = []
+  for (const name of ['client-a', 'client-b']) {
+    const created = await call('POST', '/admin/api-keys', {
+      token,
+      json: { name, scopes: ['read'] },
+    })
+    const body = created.body as { key: string; api_key: { id: string } }
+    keys.push({ key: body.key, id: body.api_key.id })
+  }
+  const [a, b] = keys as [{ key: string; id: string }, { key: string; id: string }]
+  const grant = { grant_type: 'password', username: 'admin', password: ADMIN_PASSWORD }
+  const assertInvalidClient = (reply: Reply, what: string) => {
+    assert.equal(reply.status, 401, `${what}: ${reply.text}`)
+    assert.equal(reply.body.error, 'invalid_client', what)
+    assert.equal(reply.headers.get('www-authenticate'), 'Basic realm="default"', what)
+    assert.equal(reply.body.access_token, undefined, what)
+  }
+
+  // Claiming client A's id without its key, in either grant.
+  const claimed = await call('POST', '/oauth/token', { form: { ...grant, client_id: a.id } })
+  assertInvalidClient(claimed, 'password grant under client A without its key')
+  const own = await call('POST', '/oauth/token', { form: grant })
+  const refreshed = await call('POST', '/oauth/token', {
+    form: {
+      grant_type: 'refresh_token',
+      refresh_token: own.body.refresh_token as string,
+      client_id: a.id,
+    },
+  })
+  assertInvalidClient(refreshed, 'refresh grant under client A without its key')
+
+  // Authenticated as B (Basic, or B's key as a Bearer token) while naming A in the form.
+  const basicB = `Basic ${Buffer.from(`${b.id}:${b.key}`).toString('base64')}`
+  for (const authorization of [basicB, `Bearer ${b.key}`]) {
+    const mixed = await call('POST', '/oauth/token', {
+      form: { ...grant, client_id: a.id },
+      headers: { authorization },
+    })
+    assertInvalidClient(mixed, `${authorization.split(' ')[0]} as B naming A`)
+  }
+
+  // What stays allowed: a public client's own name, and A authenticated as A.
+  const publicClient = await call('POST', '/oauth/token', { form: { ...grant, client_id: 'cli' } })
+  assert.equal(publicClient.status, 200, publicClient.text)
+  const basicA = `Basic ${Buffer.from(`${a.id}:${a.key}`).toString('base64')}`
+  const asA = await call('POST', '/oauth/token', {
+    form: { ...grant, client_id: a.id },
+    headers: { authorization: basicA },
+  })
+  assert.equal(asA.status, 200, asA.text)
+  const claims = await call('GET', '/auth/validate', { token: asA.body.access_token as string })
+  assert.equal(claims.body.client_id, a.id)
 })
