@@ -3,7 +3,7 @@
 import type { ErrorContext } from './plugins/error-table.js'
 
 /** Every code a `@tessera/server` error can carry. */
-export type ServerErrorCode = 'ERR_FORBIDDEN' | 'ERR_UNSUPPORTED_GRANT_TYPE'
+export type ServerErrorCode = 'ERR_FORBIDDEN' | 'ERR_UNSUPPORTED_GRANT_TYPE' | 'ERR_INVALID_SCOPE'
 
 /** The root of the server's own errors. */
 export class ServerError extends Error {
@@ -30,6 +30,13 @@ export class UnsupportedGrantTypeError extends ServerError {
       'ERR_UNSUPPORTED_GRANT_TYPE',
       'grant_type must be password, refresh_token or client_credentials',
     )
+  }
+}
+
+/** `/oauth/token` was asked for more scope than the client has (RFC 6749 §5.2 invalid_scope). */
+export class InvalidScopeError extends ServerError {
+  constructor(message: string) {
+    super('ERR_INVALID_SCOPE', message)
   }
 }
 

@@ -1,5 +1,5 @@
 // The one table from error codes to HTTP statuses and OAuth `error` strings. The library's codes
-// (@tessera/tokens) come first; then the two the server itself needs. An outcome can depend on where
+// (@tessera/tokens) come first; then the three the server itself needs. An outcome can depend on where
 // the error happened: at a resource (RFC 6750: a bad access token is 401 invalid_token), at the token
 // endpoint (RFC 6749 §5.2: a bad grant is 400 invalid_grant) or while authenticating a client
 // (401 invalid_client).
@@ -51,9 +51,10 @@ export const ERROR_TABLE: Readonly<Record<string, ErrorMapping>> = Object.freeze
   ERR_INVALID_INPUT: { resource: outcome(400, 'invalid_request') },
   ERR_STORE_UNAVAILABLE: { resource: outcome(503, 'temporarily_unavailable') },
   ERR_TOKEN_GENERIC: { resource: outcome(500, 'server_error') },
-  // @tessera/server: authorization, which the library does not do, and one RFC 6749 outcome.
+  // @tessera/server: authorization, which the library does not do, and two RFC 6749 outcomes.
   ERR_FORBIDDEN: { resource: outcome(403, 'insufficient_scope') },
   ERR_UNSUPPORTED_GRANT_TYPE: { resource: outcome(400, 'unsupported_grant_type') },
+  ERR_INVALID_SCOPE: { resource: outcome(400, 'invalid_scope') },
 })
 
 /** What any error the table does not know becomes: a 500 that says nothing. */

@@ -3,6 +3,7 @@
 import type { TokenService } from '@tessera/tokens'
 import type { FastifyPluginAsync } from 'fastify'
 import type { Guards } from '../plugins/auth.js'
+import { omitEmptyParameters } from '../plugins/oauth-form.js'
 import type { TokenBody } from '../schemas/common.js'
 import { introspectSchema } from '../schemas/oauth.js'
 
@@ -20,7 +21,7 @@ export const introspectRoutes: FastifyPluginAsync<IntrospectRoutesOptions> = asy
   const { tokens, guards } = options
   app.post<{ Body: TokenBody }>(
     '/oauth/introspect',
-    { schema: introspectSchema, preHandler: guards.client },
+    { schema: introspectSchema, preValidation: omitEmptyParameters, preHandler: guards.client },
     async (request) => tokens.introspect(request.body.token, { tenantId: request.tenant.id }),
   )
 }

@@ -4,8 +4,9 @@
 import { errors, type ApiKeys, type TokenService } from '@tessera/tokens'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { ApiKeyAuthenticator } from '../api-key-cache.js'
-import { inContext, UnsupportedGrantTypeError } from '../errors.js'
+import { inContext, InvalidScopeError, UnsupportedGrantTypeError } from '../errors.js'
 import { clientKey, origin } from '../plugins/auth.js'
+import { omitEmptyParameters } from '../plugins/oauth-form.js'
 import { tokenSchema, type TokenForm } from '../schemas/oauth.js'
 import { tokenView } from '../views.js'
 
@@ -72,15 +73,21 @@ export const oauthTokenRoutes: FastifyPluginAsync<OAuthTokenRoutesOptions> = asy
     return tokens.refresh(request.body.refresh_token!, context)
   }
 
-  // RFC 6749 §4.4: only a confidential client, authenticated by its API key; no refresh token.
+  // RFC 6749 §4.4: only a confidential client, authenticated by its API key (401 invalid_client
+  // without one, §5.2); no refresh token. A scope beyond the key's is invalid_scope (§5.2), which
+  // the library's check (invalid input) cannot say.
   const clientCredentialsGrant = async (request: FastifyRequest<{ Body: TokenForm }>) => {
     const apiKey = await clientKey(request, apiKeys)
     if (apiKey === undefined) {
-      throw new errors.InvalidInputError(
+      const err = new errors.InvalidTokenError(
         'client_credentials needs client authentication (an API key)',
       )
+      throw inContext(err, 'client')
     }
     const scope = request.body.scope?.split(' ').filter((name) => name.length > 0)
+    if (scope?.some((name) => !apiKey.scopes.includes(name)) === true) {
+      throw new InvalidScopeError("the requested scope exceeds the API key's")
+    }
     const issued = await tokens.issueForClient(apiKey, {
       tenantId: request.tenant.id,
       ...(scope === undefined || scope.length === 0 ? {} : { scopes: scope }),
@@ -96,7 +103,7 @@ export const oauthTokenRoutes: FastifyPluginAsync<OAuthTokenRoutesOptions> = asy
 
   app.post<{ Body: TokenForm }>(
     '/oauth/token',
-    { schema: tokenSchema, config: { errorContext: 'grant' } },
+    { schema: tokenSchema, preValidation: omitEmptyParameters, config: { errorContext: 'grant' } },
     async (request) => {
       switch (request.body.grant_type) {
         case 'password':

@@ -4,6 +4,7 @@ import type { TokenService } from '@tessera/tokens'
 import type { FastifyPluginAsync } from 'fastify'
 import type { ApiKeyAuthenticator } from '../api-key-cache.js'
 import { clientKey, origin } from '../plugins/auth.js'
+import { omitEmptyParameters } from '../plugins/oauth-form.js'
 import type { TokenBody } from '../schemas/common.js'
 import { oauthRevokeSchema } from '../schemas/oauth.js'
 
@@ -18,7 +19,7 @@ export const revokeRoutes: FastifyPluginAsync<RevokeRoutesOptions> = async (app,
   const { tokens, apiKeys } = options
   app.post<{ Body: TokenBody }>(
     '/oauth/revoke',
-    { schema: oauthRevokeSchema },
+    { schema: oauthRevokeSchema, preValidation: omitEmptyParameters },
     async (request, reply) => {
       const client = await clientKey(request, apiKeys)
       await tokens.revoke(request.body.token, {

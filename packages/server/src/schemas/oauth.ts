@@ -4,6 +4,10 @@ import { names, responses, tokenBody, tokenResponse } from './common.js'
 
 const tags = ['oauth']
 
+// These forms take parameters they do not know (RFC 6749 §3.2: unrecognized request parameters
+// are ignored; RFC 7009 and RFC 7662 extend it), so no `additionalProperties: false` here: the
+// known ones keep their checks, the body its size limit.
+
 /** POST /oauth/token */
 export const tokenSchema = {
   tags,
@@ -21,7 +25,6 @@ export const tokenSchema = {
       client_secret: { type: 'string', maxLength: 512 },
     },
     required: ['grant_type'],
-    additionalProperties: false,
   },
   response: responses({ 200: tokenResponse }),
 } as const
@@ -43,7 +46,7 @@ export const introspectSchema = {
   summary: 'Token introspection (RFC 7662); needs an API key with the introspect scope',
   security: [{ basic: [] }, { bearer: [] }],
   consumes: ['application/x-www-form-urlencoded'],
-  body: { ...tokenBody, additionalProperties: false },
+  body: tokenBody,
   response: responses({
     200: {
       type: 'object',
@@ -72,7 +75,7 @@ export const oauthRevokeSchema = {
   tags,
   summary: 'Token revocation (RFC 7009): always 200, whether or not the token was valid',
   consumes: ['application/x-www-form-urlencoded'],
-  body: { ...tokenBody, additionalProperties: false },
+  body: tokenBody,
   response: responses({ 200: { type: 'null', description: 'Empty' } }),
 } as const
 

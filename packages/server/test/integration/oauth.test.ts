@@ -111,3 +111,71 @@ test("a public client may not use a confidential client's id, nor a client anoth
   const claims = await call('GET', '/auth/validate', { token: asA.body.access_token as string })
   assert.equal(claims.body.client_id, a.id)
 })
+
+test('the OAuth forms follow RFC 6749 §3.1, §3.2 and §5.2', async (t) => {
+  const { call } = await liveServer(t)
+  const admin = await call('POST', '/auth/login', {
+    json: { username: 'admin', password: ADMIN_PASSWORD },
+  })
+  const created = await call('POST', '/admin/api-keys', {
+    token: admin.body.access_token as string,
+    json: { name: 'rs', scopes: ['read', 'introspect'] },
+  })
+  const { key, api_key } = created.body as { key: string; api_key: { id: string } }
+  const basic = { authorization: `Basic ${Buffer.from(`${api_key.id}:${key}`).toString('base64')}` }
+  const assertOAuthError = (reply: Reply, status: number, error: string, what: string) => {
+    assert.equal(reply.status, status, `${what}: ${reply.text}`)
+    assert.equal(reply.body.error, error, what)
+  }
+
+  // §3.2: parameters the endpoint does not know are ignored, at each of the three endpoints.
+  const extended = await call('POST', '/oauth/token', {
+    form: { grant_type: 'client_credentials', resource: 'https://api.example', foo: 'bar' },
+    headers: basic,
+  })
+  assert.equal(extended.status, 200, extended.text)
+  const access = extended.body.access_token as string
+  const introspected = await call('POST', '/oauth/introspect', {
+    form: { token: access, foo: 'bar' },
+    headers: basic,
+  })
+  assert.equal(introspected.status, 200, introspected.text)
+  assert.equal(introspected.body.active, true)
+  const revoked = await call('POST', '/oauth/revoke', { form: { token: 'whatever', foo: 'bar' } })
+  assert.equal(revoked.status, 200, revoked.text)
+  // The known parameters keep their checks.
+  const tooLong = await call('POST', '/oauth/token', {
+    form: { grant_type: 'password', username: 'u'.repeat(300), password: 'x', foo: 'bar' },
+  })
+  assertOAuthError(tooLong, 400, 'invalid_request', 'an overlong username')
+
+  // §5.2: a grant type the server does not offer, with its own parameters.
+  const code = await call('POST', '/oauth/token', {
+    form: { grant_type: 'authorization_code', code: 'abc', redirect_uri: 'https://c.example/cb' },
+  })
+  assertOAuthError(code, 400, 'unsupported_grant_type', 'authorization_code')
+
+  // §3.1: an empty parameter is an omitted one; client_secret= is no client authentication.
+  const grant = { grant_type: 'password', username: 'admin', password: ADMIN_PASSWORD }
+  const emptySecret = await call('POST', '/oauth/token', {
+    form: { ...grant, client_secret: '', client_id: '', scope: '' },
+  })
+  assert.equal(emptySecret.status, 200, emptySecret.text)
+  const emptyWithBasic = await call('POST', '/oauth/token', {
+    form: { grant_type: 'client_credentials', client_secret: '' },
+    headers: basic,
+  })
+  assert.equal(emptyWithBasic.status, 200, emptyWithBasic.text)
+
+  // §5.2: more scope than the key has, and client_credentials without client authentication.
+  const wide = await call('POST', '/oauth/token', {
+    form: { grant_type: 'client_credentials', scope: 'read admin' },
+    headers: basic,
+  })
+  assertOAuthError(wide, 400, 'invalid_scope', 'scope beyond the key')
+  const anonymous = await call('POST', '/oauth/token', {
+    form: { grant_type: 'client_credentials' },
+  })
+  assertOAuthError(anonymous, 401, 'invalid_client', 'client_credentials without a client')
+  assert.equal(anonymous.headers.get('www-authenticate'), 'Basic realm="default"')
+})

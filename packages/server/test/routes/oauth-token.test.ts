@@ -58,7 +58,7 @@ test('errors are RFC 6749 §5.2 bodies', async (t) => {
       'unsupported_grant_type',
       'ERR_UNSUPPORTED_GRANT_TYPE',
     ],
-    [{ grant_type: 'client_credentials' }, 400, 'invalid_request', 'ERR_INVALID_INPUT'],
+    [{ grant_type: 'client_credentials' }, 401, 'invalid_client', 'ERR_TOKEN_INVALID'],
     [{}, 400, 'invalid_request', 'ERR_INVALID_INPUT'],
   ]
   for (const [fields, status, error, code] of cases) {
@@ -112,7 +112,7 @@ test('the client_credentials grant issues a token to an API key, within its scop
   assert.equal(body.scope, 'read')
   const claims = await app.inject({ url: '/auth/validate', headers: bearer(body.access_token) })
   assert.equal(claims.json().client_id, api_key.id)
-  assertError(await grant({ scope: 'admin' }), 400, 'ERR_INVALID_INPUT', 'invalid_request')
+  assertError(await grant({ scope: 'admin' }), 400, 'ERR_INVALID_SCOPE', 'invalid_scope')
   // Revoking the key revokes its tokens.
   await app.inject({
     method: 'DELETE',
