@@ -124,12 +124,18 @@ function authenticate(
   if (status !== 401 && !(status === 403 && error === 'insufficient_scope')) return undefined
   const realm = `realm="${quote((request as { tenant?: { name: string } }).tenant?.name ?? 'tessera')}"`
   if (context === 'client') return `Basic ${realm}`
-  // No credentials at all: the challenge names no error (RFC 6750 §3.1).
-  const bearerError = error === 'invalid_token' || error === 'insufficient_scope'
-  if (request.headers.authorization === undefined || !bearerError) return `Bearer ${realm}`
+  // No credentials at all, or none of the Bearer scheme (Basic, say, which a resource does not
+  // take): a 401's challenge names no error (RFC 6750 §3.1). A 403 for a missing scope names its
+  // error whichever way the caller authenticated.
+  const presented = request.headers.authorization
+  if (presented === undefined) return `Bearer ${realm}`
+  if (error === 'invalid_token' && !BEARER_SCHEME.test(presented)) return `Bearer ${realm}`
+  if (error !== 'invalid_token' && error !== 'insufficient_scope') return `Bearer ${realm}`
   const detail = description === undefined ? '' : `, error_description="${quote(description)}"`
   return `Bearer ${realm}, error="${error}"${detail}`
 }
+
+const BEARER_SCHEME = /^[ \t]*bearer(?:[ \t]|$)/i
 
 function quote(text: string): string {
   return text.replace(/[^\x20-\x7e]|["\\]/g, '')

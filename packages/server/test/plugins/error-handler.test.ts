@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { errors } from '@tessera/tokens'
 import { ERROR_TABLE, lookup } from '../../src/plugins/error-table.js'
+import { liveServer } from '../integration/server.js'
 import { assertError, testApp } from '../support.js'
 
 /** Every error class @tessera/tokens exports, with its code. */
@@ -78,5 +79,22 @@ test('a rate limit is 429 with Retry-After', async (t) => {
   assert.match(
     (await app.inject('/metrics')).body,
     /tessera_rate_limited_total\{profile="loginPerAccount"\} 1/,
+  )
+})
+
+test('a 401 to credentials of another scheme than Bearer names no error (RFC 6750 §3.1)', async (t) => {
+  const { call } = await liveServer(t)
+  for (const authorization of ['Basic Zm9vOmJhcg==', 'basic  Zm9vOmJhcg==']) {
+    const res = await call('GET', '/auth/validate', { headers: { authorization } })
+    assert.equal(res.status, 401, authorization)
+    assert.equal(res.body.error, 'invalid_token', authorization)
+    assert.equal(res.headers.get('www-authenticate'), 'Bearer realm="default"', authorization)
+  }
+  // A Bearer token that is not good still says why.
+  const bad = await call('GET', '/auth/validate', { token: 'eyJhbGciOiJub25lIn0.e30.' })
+  assert.equal(bad.status, 401)
+  assert.match(
+    String(bad.headers.get('www-authenticate')),
+    /^Bearer realm="default", error="invalid_token", error_description="[^"]+"$/,
   )
 })
