@@ -10,7 +10,7 @@ import { bootstrap } from './bootstrap.js'
 import type { ServerConfig } from './config.js'
 import { resolveMasterKey } from './master-key.js'
 import { createGuards } from './plugins/auth.js'
-import { errorHandler } from './plugins/error-handler.js'
+import { errorHandler, frameworkErrors } from './plugins/error-handler.js'
 import { gracefulClose } from './plugins/graceful-close.js'
 import {
   lazyChildLogger,
@@ -69,6 +69,9 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     requestIdHeader: false,
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
+    // Above every path parameter's own limit (ids: 128), so that a valid id reaches its route.
+    routerOptions: { maxParamLength: 256 },
+    frameworkErrors,
     // A field the schema does not know is an error, not silently dropped: a typo in a setting
     // ("block_duraton") must not look accepted.
     ajv: { customOptions: { removeAdditional: false } },

@@ -61,6 +61,41 @@ export const errorHandler = globalPlugin<ErrorHandlerOptions>(
   },
 )
 
+// What Fastify meets before routing, reported in our shape; anything else there is a 500.
+const FRAMEWORK_MESSAGES: Record<string, string> = {
+  FST_ERR_BAD_URL: 'the URL is malformed',
+  FST_ERR_MAX_PARAM_LENGTH: 'a path parameter is too long',
+}
+
+/**
+ * Fastify's `frameworkErrors` option: errors Fastify meets before routing (a URL it cannot decode)
+ * skip the hooks and the error handler, so this gives them our headers and error body. The app
+ * must have the security plugin registered by the time a request comes.
+ *
+ * @param err - Fastify's error
+ * @param request - the request, with its id
+ * @param reply - the reply
+ * @example
+ * ```ts
+ * const app = Fastify({ frameworkErrors })
+ * ```
+ */
+export function frameworkErrors(
+  err: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
+  request.server.secureReply(request, reply)
+  const description = FRAMEWORK_MESSAGES[err.code]
+  if (description === undefined) {
+    request.log.error({ err }, 'request failed')
+    return respond(request, reply, UNKNOWN_ERROR, 'resource', { code: undefined, description })
+  }
+  request.log.info({ code: 'ERR_INVALID_INPUT', statusCode: 400 }, 'request refused')
+  const outcome = lookup('ERR_INVALID_INPUT', 'resource')!
+  return respond(request, reply, outcome, 'resource', { code: 'ERR_INVALID_INPUT', description })
+}
+
 function classify(err: FastifyError, clock: () => number): Problem {
   const code = typeof err.code === 'string' ? err.code : undefined
   if (code?.startsWith('ERR_')) {

@@ -3,8 +3,15 @@
 // personal data (RFC 6749 §5.1). Public documents (JWKS, metadata) set their own caching.
 import cors from '@fastify/cors'
 import helmet, { type FastifyHelmetOptions } from '@fastify/helmet'
-import Fastify from 'fastify'
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify'
 import { globalPlugin } from './global.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Sets the security headers, request id and no-store caching on a reply. */
+    secureReply(request: FastifyRequest, reply: FastifyReply): void
+  }
+}
 
 /** Options for {@link security}. */
 export interface SecurityOptions extends Record<string, unknown> {
@@ -36,12 +43,17 @@ export const security = globalPlugin<SecurityOptions>(
         maxAge: 600,
       })
     }
-    // One hook, no promise: this runs before every request.
-    app.addHook('onRequest', (request, reply, done) => {
+    const secureReply = (request: FastifyRequest, reply: FastifyReply) => {
       void reply.headers(headers)
       void reply.header('x-request-id', request.id)
       void reply.header('cache-control', 'no-store')
       void reply.header('pragma', 'no-cache')
+    }
+    // Also for the errors Fastify answers before any hook runs (see error-handler.ts).
+    app.decorate('secureReply', secureReply)
+    // One hook, no promise: this runs before every request.
+    app.addHook('onRequest', (request, reply, done) => {
+      secureReply(request, reply)
       done()
     })
   },

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { errors } from '@tessera/tokens'
 import { ERROR_TABLE, lookup } from '../../src/plugins/error-table.js'
-import { liveServer } from '../integration/server.js'
-import { assertError, testApp } from '../support.js'
+import { liveServer, type Reply } from '../integration/server.js'
+import { ADMIN_PASSWORD, assertError, testApp } from '../support.js'
 
 /** Every error class @tessera/tokens exports, with its code. */
 function libraryCodes(): string[] {
@@ -96,5 +96,39 @@ test('a 401 to credentials of another scheme than Bearer names no error (RFC 675
   assert.match(
     String(bad.headers.get('www-authenticate')),
     /^Bearer realm="default", error="invalid_token", error_description="[^"]+"$/,
+  )
+})
+
+test("errors Fastify meets before routing get the app's body and headers", async (t) => {
+  const { call } = await liveServer(t)
+  const login = await call('POST', '/auth/login', {
+    json: { username: 'admin', password: ADMIN_PASSWORD },
+  })
+  const token = login.body.access_token as string
+  const assertOurs = (reply: Reply, status: number, what: string) => {
+    assert.equal(reply.status, status, `${what}: ${reply.text}`)
+    assert.deepEqual(Object.keys(reply.body).sort(), [
+      'code',
+      'error',
+      'error_description',
+      'request_id',
+    ])
+    assert.equal(reply.body.code, 'ERR_INVALID_INPUT', what)
+    assert.equal(reply.body.error, 'invalid_request', what)
+    assert.equal(reply.headers.get('x-request-id'), reply.body.request_id, what)
+    assert.equal(reply.headers.get('cache-control'), 'no-store', what)
+    assert.equal(reply.headers.get('x-content-type-options'), 'nosniff', what)
+    assert.match(String(reply.headers.get('content-security-policy')), /default-src 'none'/, what)
+  }
+  assertOurs(await call('GET', '/auth/%zz'), 400, 'an undecodable URL')
+  assertOurs(await call('GET', '/t/%zz/auth/me', { token }), 400, 'an undecodable tenant')
+  // An id of a valid length reaches its route (and its schema); a longer one is bad input too.
+  const valid = await call('DELETE', `/auth/sessions/${'a'.repeat(101)}`, { token })
+  assert.notEqual(valid.status, 414, valid.text)
+  assert.ok(['ERR_NOT_FOUND', 'ERR_INVALID_INPUT'].includes(String(valid.body.code)), valid.text)
+  assertOurs(
+    await call('DELETE', `/auth/sessions/${'a'.repeat(1000)}`, { token }),
+    400,
+    'an overlong id',
   )
 })
