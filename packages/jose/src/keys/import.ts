@@ -8,7 +8,7 @@ import { InvalidKeyError } from '../errors.js'
 import { Key } from './key.js'
 import { KeySet } from './key-set.js'
 import { importJWK } from './jwk-import.js'
-import { assertNotKeyMaterialText, importPem, parseDer } from './pem.js'
+import { assertNotKeyMaterialBytes, assertNotKeyMaterialText, importPem, parseDer } from './pem.js'
 import type { JWK, JWKS } from './jwk-types.js'
 
 /**
@@ -24,8 +24,9 @@ const objectCache = new WeakMap<object, Key | KeySet>()
 const stringCache = new LruCache<string, Key | KeySet>(1000)
 const bytesCache = new WeakMap<Uint8Array, { copy: Buffer; key: Key }>()
 
-// Characters that can hide in front of key text without changing what a human sees.
-const INVISIBLE = /^[\s\u200B-\u200D\u2060\uFEFF\u00AD]+/
+// Characters that can hide in front of key text without changing what a human sees: all whitespace
+// and every Unicode format character (zero-width spaces, direction marks, BOM, soft hyphen).
+const INVISIBLE = /^[\s\p{Cf}]+/u
 
 /**
  * Resolves any key input to a Key or a KeySet, using the import cache. Throws InvalidKeyError or
@@ -92,9 +93,8 @@ function fromBytes(bytes: Uint8Array): Key {
   if (copy.length === 0)
     throw new InvalidKeyError('the key is empty; an empty key verifies nothing')
   // Bytes are a secret only when they hold no key material: DER or PEM is imported as the key it is.
-  const text = copy.toString('latin1')
-  const material = parseDer(copy) ?? importPem(text)
-  if (material === undefined) assertNotKeyMaterialText(text)
+  const material = parseDer(copy) ?? importPem(copy.toString('latin1'))
+  if (material === undefined) assertNotKeyMaterialBytes(copy)
   const key = new Key(material ?? createSecretKey(copy))
   bytesCache.set(bytes, { copy, key })
   return key

@@ -67,31 +67,87 @@ export function parseDer(bytes: Buffer): KeyObject | undefined {
 }
 
 /**
- * Refuses text that cannot be an HMAC secret: anything holding an SSH key, or base64 of a DER key
- * anywhere in it, or whose bytes are DER. PEM is handled before this by importPem.
+ * Refuses text that cannot be an HMAC secret: anything holding an SSH key, a PEM marker, JWK JSON,
+ * base64 of a DER key or DER bytes anywhere in it, once whitespace and invisible characters are
+ * gone. A complete PEM block or JWK is handled before this by the caller.
  */
 export function assertNotKeyMaterialText(text: string): void {
-  if (SSH_KEY.test(text)) {
+  assertVisibleTextNotKey(text)
+  assertNotDerInside(Buffer.from(text, 'latin1'))
+}
+
+/** Refuses bytes that hold key material in any of the forms assertNotKeyMaterialText knows. */
+export function assertNotKeyMaterialBytes(bytes: Buffer): void {
+  // A file read as bytes may be Latin-1 or UTF-8; hidden characters differ between the two readings.
+  assertVisibleTextNotKey(bytes.toString('latin1'))
+  assertVisibleTextNotKey(bytes.toString('utf8'))
+  assertNotDerInside(bytes)
+}
+
+// Whitespace and format characters (zero-width spaces, direction marks, BOM, soft hyphen) change
+// nothing a human sees, so they are dropped before looking: a PEM body split into lines, or base64
+// with a zero-width space in it, is still the key.
+const HIDDEN = /[\s\p{Cf}]+/gu
+const PEM_LABEL =
+  /-{3,}BEGIN|BEGIN(RSA|EC|DSA|OPENSSH|ENCRYPTED)?(PUBLIC|PRIVATE)KEY|BEGINCERTIFICATE/i
+
+function assertVisibleTextNotKey(text: string): void {
+  const visible = text.replace(HIDDEN, '')
+  if (SSH_KEY.test(visible)) {
     throw new InvalidKeyError(
       'the text holds an SSH key, which cannot be an HMAC secret; convert it to PEM (ssh-keygen -e -m PKCS8)',
     )
   }
-  for (const run of text.match(BASE64_RUN) ?? []) {
-    const bytes = Buffer.from(run.replace(/=+$/, ''), /[_-]/.test(run) ? 'base64url' : 'base64')
-    if (parseDer(bytes) !== undefined) {
-      throw new InvalidKeyError(
-        'the text holds base64 DER key material, which cannot be an HMAC secret; pass it as PEM',
-      )
-    }
-  }
-  assertNotDer(Buffer.from(text, 'latin1'))
-}
-
-/** Refuses bytes that are a DER-encoded asymmetric key. */
-export function assertNotDer(bytes: Buffer): void {
-  if (parseDer(bytes) !== undefined) {
+  if (PEM_LABEL.test(visible)) {
     throw new InvalidKeyError(
-      'the bytes are DER key material, which cannot be an HMAC secret; pass a KeyObject or PEM',
+      'the text holds a PEM label but no usable PEM block, and cannot be an HMAC secret',
     )
   }
+  if (visible.includes('"kty"')) {
+    throw new InvalidKeyError(
+      'the text holds JWK key material that is not one JWK or JWK Set, and cannot be an HMAC secret',
+    )
+  }
+  for (const run of visible.match(BASE64_RUN) ?? []) {
+    // Characters glued in front shift the 4-character groups; one of four offsets realigns them.
+    for (let offset = 0; offset < 4; offset++) {
+      if (holdsDerKey(Buffer.from(run.slice(offset), 'base64'))) {
+        throw new InvalidKeyError(
+          'the text holds base64 DER key material, which cannot be an HMAC secret; pass it as PEM',
+        )
+      }
+    }
+  }
+}
+
+function assertNotDerInside(bytes: Buffer): void {
+  if (holdsDerKey(bytes)) {
+    throw new InvalidKeyError(
+      'the key holds DER key material, which cannot be an HMAC secret; pass a KeyObject or PEM',
+    )
+  }
+}
+
+/** True when a DER key starts anywhere in `bytes`, whatever comes before or after it. */
+function holdsDerKey(bytes: Buffer): boolean {
+  for (let at = bytes.indexOf(0x30); at !== -1; at = bytes.indexOf(0x30, at + 1)) {
+    const end = sequenceEnd(bytes, at)
+    if (end !== undefined && parseDer(bytes.subarray(at, end)) !== undefined) return true
+  }
+  return false
+}
+
+// Where the SEQUENCE at `at` ends, when its length fits and it opens with a SEQUENCE or an INTEGER
+// as every key encoding does. Random bytes almost never pass, so the parsers rarely run.
+function sequenceEnd(bytes: Buffer, at: number): number | undefined {
+  const first = bytes[at + 1]
+  if (first === undefined || first === 0x80 || first > 0x84) return undefined
+  const lengthBytes = first > 0x80 ? first - 0x80 : 0
+  const header = 2 + lengthBytes
+  if (at + header >= bytes.length) return undefined
+  const length = lengthBytes === 0 ? first : bytes.readUIntBE(at + 2, lengthBytes)
+  const end = at + header + length
+  if (length < 30 || end > bytes.length) return undefined
+  const inner = bytes[at + header]
+  return inner === 0x30 || inner === 0x02 ? end : undefined
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { createHmac, createPublicKey, generateKeyPairSync } from 'node:crypto'
+import { createHmac, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto'
 import { test } from 'node:test'
 import { errors, jwk, jws, jwt, Key, KeySet } from '../../src/index.js'
 import { resolveKey } from '../../src/keys/import.js'
@@ -168,4 +168,70 @@ test('text secrets are UTF-8 and JSON text may hold a JWK', () => {
   // PEM text with a public key is public; a KeyObject keeps its type.
   assert.equal((resolveKey(keyFor('ES256').publicKey().toPEM()) as Key).type, 'public')
   assert.equal((resolveKey(createPublicKey(keyFor('ES256').keyObject)) as Key).type, 'public')
+})
+
+test('key material stays key material behind hidden characters, line breaks and glue', () => {
+  const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const der = publicKey.export({ type: 'spki', format: 'der' })
+  const base64 = der.toString('base64')
+  const body = base64.replace(/(.{64})/g, '$1\n')
+  const jwkText = JSON.stringify({ ...publicKey.export({ format: 'jwk' }), kid: 'k1' })
+  const jwksText = JSON.stringify({ keys: [JSON.parse(jwkText)] })
+  const disguises: (string | Buffer)[] = [
+    Buffer.concat([Buffer.from(' '), der]),
+    Buffer.concat([Buffer.from('\n'), der]),
+    Buffer.concat([Buffer.from('\ufeff'), der]),
+    Buffer.concat([der, Buffer.from('\n')]),
+    ` ${der.toString('latin1')}`,
+    `\u2061${der.toString('latin1')}`,
+    body,
+    `\u200e${body}`,
+    Buffer.from(body),
+    base64.replace(/(.{10})/g, '$1\u200b'),
+    `x${base64}`,
+    `xyz${base64}abc`,
+    `abcde${der.toString('base64url')}`,
+    `!${base64}!`,
+    `\u200e${jwkText}`,
+    `\u2061${jwkText}`,
+    `${jwkText};`,
+    `${jwksText}\n%`,
+    `[${jwkText}]`,
+    Buffer.from(jwkText),
+    Buffer.from(`${jwksText}\n`),
+    '---\u200bBEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----',
+  ]
+  const header = Buffer.from('{"alg":"HS256","kid":"k1"}').toString('base64url')
+  const payload = Buffer.from('{"sub":"admin"}').toString('base64url')
+  for (const [index, disguise] of disguises.entries()) {
+    let key: Key | KeySet | undefined
+    try {
+      key = resolveKey(disguise)
+    } catch (err) {
+      assert.ok(err instanceof errors.InvalidKeyError, `typed error for disguise ${index}`)
+    }
+    if (key instanceof Key) assert.notEqual(key.type, 'secret', `disguise ${index} became a secret`)
+    const mac = createHmac('sha256', disguise).update(`${header}.${payload}`).digest('base64url')
+    assert.throws(
+      () => jwt.decode(`${header}.${payload}.${mac}`, disguise, { algorithms: ['HS256', 'RS256'] }),
+      errors.JWTError,
+      `disguise ${index} verified a forged HS256 token`,
+    )
+  }
+})
+
+test('genuine random secrets are still secrets', () => {
+  const secrets: (string | Buffer)[] = [
+    'correct horse battery staple, and a bit more!!',
+    randomBytes(32).toString('hex'),
+    randomBytes(48).toString('base64'),
+    randomBytes(4096).toString('base64url'),
+  ]
+  for (let i = 0; i < 200; i++) secrets.push(randomBytes(32), randomBytes(64))
+  for (const secret of secrets) {
+    const key = resolveKey(secret) as Key
+    assert.equal(key.type, 'secret')
+    const token = jws.sign({ a: 1 }, secret, { algorithm: 'HS256' })
+    assert.deepEqual(JSON.parse(jws.verify(token, secret, ['HS256']).toString()), { a: 1 })
+  }
 })
