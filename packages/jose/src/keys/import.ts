@@ -18,9 +18,11 @@ import type { JWK, JWKS } from './jwk-types.js'
  */
 export type KeyInput = Key | KeySet | JWK | JWKS | KeyObject | string | Uint8Array
 
-// Objects are cached by identity, strings by value (the same PEM text parses once), and byte
-// arrays by identity with a copy that proves their content has not changed since.
-const objectCache = new WeakMap<object, Key | KeySet>()
+// Objects are cached by identity with a snapshot of the members that make their key, strings by
+// value (the same PEM text parses once), and byte arrays by identity with a copy that proves their
+// content has not changed since. An object edited in place (a key taken out of jwks.keys, a JWK
+// overwritten) no longer matches its snapshot and is imported again: a revoked key stops working.
+const objectCache = new WeakMap<object, { snapshot: unknown[]; key: Key | KeySet }>()
 const stringCache = new LruCache<string, Key | KeySet>(1000)
 const bytesCache = new WeakMap<Uint8Array, { copy: Buffer; key: Key }>()
 
@@ -38,9 +40,10 @@ export function resolveKey(input: unknown): Key | KeySet {
   if (input instanceof Uint8Array) return fromBytes(input)
   if (typeof input === 'object' && input !== null) {
     const cached = objectCache.get(input)
-    if (cached !== undefined) return cached
+    const snapshot = snapshotOf(input)
+    if (cached !== undefined && sameSnapshot(cached.snapshot, snapshot)) return cached.key
     const made = fromObject(input)
-    objectCache.set(input, made)
+    objectCache.set(input, { snapshot, key: made })
     return made
   }
   throw new InvalidKeyError(
@@ -53,6 +56,64 @@ export function resolveSingleKey(input: unknown): Key {
   const key = resolveKey(input)
   if (key instanceof KeySet) throw new InvalidKeyError('expected one key, got a key set')
   return key
+}
+
+// Every JWK member that importJWK or Key reads.
+const JWK_MEMBERS = [
+  'kty',
+  'crv',
+  'k',
+  'n',
+  'e',
+  'x',
+  'y',
+  'd',
+  'p',
+  'q',
+  'dp',
+  'dq',
+  'qi',
+  'oth',
+  'alg',
+  'use',
+  'key_ops',
+  'kid',
+  'ext',
+] as const
+
+/** The values that decide what an object imports to, compared by identity on each cache hit. */
+function snapshotOf(input: object): unknown[] {
+  const snapshot: unknown[] = []
+  if (input instanceof KeyObject || !isJsonObject(input)) return snapshot
+  const keys = input.keys
+  if (!Array.isArray(keys)) {
+    addJwk(snapshot, input)
+    return snapshot
+  }
+  snapshot.push(keys, keys.length)
+  // A set over MAX_KEYS is refused by KeySet, and never cached; looking further is wasted.
+  for (const entry of keys.slice(0, 1001)) {
+    snapshot.push(entry)
+    if (isJsonObject(entry) && !(entry instanceof Key)) addJwk(snapshot, entry)
+  }
+  return snapshot
+}
+
+function addJwk(snapshot: unknown[], jwk: Record<string, unknown>): void {
+  for (const name of JWK_MEMBERS) {
+    const value = jwk[name]
+    snapshot.push(value)
+    if (Array.isArray(value)) {
+      snapshot.push(value.length)
+      for (const item of value as unknown[]) snapshot.push(item)
+    }
+  }
+}
+
+function sameSnapshot(a: unknown[], b: unknown[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false
+  return true
 }
 
 function fromObject(input: object): Key | KeySet {

@@ -235,3 +235,40 @@ test('genuine random secrets are still secrets', () => {
     assert.deepEqual(JSON.parse(jws.verify(token, secret, ['HS256']).toString()), { a: 1 })
   }
 })
+
+test('a JWK or JWK Set edited in place is imported again, so a removed key stops verifying', () => {
+  const revoked = keyFor('ES256')
+  const fresh = jwk.generate('ES256')
+  const forged = jwt.encode({ sub: 'attacker' }, revoked, { algorithm: 'ES256' })
+  const good = jwt.encode({ sub: 'user' }, fresh, { algorithm: 'ES256' })
+  const decode = (token: string, key: unknown) =>
+    jwt.decode(token, key as never, { algorithms: ['ES256'] })
+
+  const replaced = { keys: [revoked.publicKey().toJWK()] }
+  assert.equal(decode(forged, replaced).sub, 'attacker')
+  replaced.keys = [fresh.publicKey().toJWK()]
+  assert.throws(() => decode(forged, replaced), errors.JWTError)
+  assert.equal(decode(good, replaced).sub, 'user')
+
+  const edited = { keys: [revoked.publicKey().toJWK(), fresh.publicKey().toJWK()] }
+  assert.equal(decode(forged, edited).sub, 'attacker')
+  edited.keys.splice(0, 1)
+  assert.throws(() => decode(forged, edited), errors.JWTError)
+
+  const element = { keys: [revoked.publicKey().toJWK()] }
+  assert.equal(decode(forged, element).sub, 'attacker')
+  Object.assign(element.keys[0]!, fresh.publicKey().toJWK())
+  assert.throws(() => decode(forged, element), errors.JWTError)
+  assert.equal(decode(good, element).sub, 'user')
+
+  const single = revoked.publicKey().toJWK()
+  assert.equal(decode(forged, single).sub, 'attacker')
+  Object.assign(single, fresh.publicKey().toJWK())
+  assert.throws(() => decode(forged, single), errors.JWTError)
+  assert.equal(decode(good, single).sub, 'user')
+
+  const restricted = revoked.publicKey().toJWK()
+  assert.equal(resolveKey(restricted), resolveKey(restricted))
+  restricted.alg = 'ES384'
+  assert.throws(() => decode(forged, restricted), errors.JWTError)
+})
