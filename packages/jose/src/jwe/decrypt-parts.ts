@@ -10,7 +10,7 @@ import { checkContentShape, contentAad, decryptionFailed, openContent } from './
 import { checkHeader, joinHeaders, type HeaderAlgorithms } from './header.js'
 import type { JWEParts } from './parts.js'
 import type { DecryptPolicy } from './policy.js'
-import { unwrapCek } from './unwrap.js'
+import { unwrapCek, type Pbes2Budget } from './unwrap.js'
 import { inflate } from './zip.js'
 
 /** A decrypted JWE: the plaintext, and which recipient, header and key it was for. */
@@ -76,7 +76,7 @@ export interface JWEContent {
 /**
  * Checks the content's shape for the recipient's `enc`, then tries each of its keys: recover the
  * CEK, decrypt, inflate. Returns the plaintext and the key, or undefined when no key decrypts
- * (every such failure looks the same).
+ * (every such failure looks the same). PBES2 derivations draw on `budget`, one per token.
  *
  * @throws JWEError, JWELimitError for a malformed or oversized content, InvalidKeyError for a key
  *   too weak to use
@@ -91,6 +91,7 @@ export function openRecipient(
   content: JWEContent,
   aad: Buffer,
   policy: DecryptPolicy,
+  budget: Pbes2Budget = { remaining: policy.maxPbes2Count },
 ): { plaintext: Buffer; key: Key } | undefined {
   const { algs, header, compressed } = plan
   checkContentShape(algs.enc, content, compressed, policy.maxCompressedBytes)
@@ -98,7 +99,7 @@ export function openRecipient(
     checkStrength(candidate, policy.insecureAllowWeakKeys)
     let plaintext: Buffer
     try {
-      const cek = unwrapCek(algs.alg, algs.enc, candidate, encryptedKey, header, policy)
+      const cek = unwrapCek(algs.alg, algs.enc, candidate, encryptedKey, header, policy, budget)
       plaintext = openContent(algs.enc, cek, content.iv, content.ciphertext, content.tag, aad)
     } catch (err) {
       if (err instanceof JWEDecryptionError) continue
@@ -147,6 +148,7 @@ export function decryptParts(
   let notAllowed: JOSEError | undefined
   let unusable: string | undefined
   let attempted = false
+  const budget: Pbes2Budget = { remaining: policy.maxPbes2Count }
   for (const [index, recipient] of parts.recipients.entries()) {
     const header = joinHeaders(parts.protectedHeader, parts.unprotected, recipient.header)
     let plan: RecipientPlan
@@ -159,7 +161,7 @@ export function decryptParts(
       continue
     }
     unusable ??= plan.reason
-    const opened = openRecipient(plan, recipient.encryptedKey, parts, aad, policy)
+    const opened = openRecipient(plan, recipient.encryptedKey, parts, aad, policy, budget)
     if (plan.keys.length > 0) attempted = true
     if (opened !== undefined) return { ...opened, recipientIndex: index, header }
   }

@@ -23,13 +23,23 @@ export interface Pbes2Bounds {
 }
 
 /**
+ * The PBES2 iterations one decryption may still spend. Every derivation of one token (each
+ * recipient, each candidate password) draws on the same budget of maxPbes2Count, so a JSON JWE with
+ * many PBES2 recipients, or a set of many passwords, costs no more than one derivation at the bound.
+ */
+export interface Pbes2Budget {
+  remaining: number
+}
+
+/**
  * Recovers the CEK for one recipient with one key, already checked with unusableForEncryption.
  *
  * @param header - the recipient's joined header
+ * @param budget - the PBES2 iterations this token may still spend; a derivation draws on it
  * @throws JWEDecryptionError when the key does not yield a CEK of the length `enc` needs
  * @example
  * ```ts
- * const cek = unwrapCek(alg, enc, key, recipient.encryptedKey, header, policy)
+ * const cek = unwrapCek(alg, enc, key, recipient.encryptedKey, header, policy, budget)
  * ```
  */
 export function unwrapCek(
@@ -39,8 +49,9 @@ export function unwrapCek(
   encryptedKey: Buffer,
   header: Record<string, unknown>,
   bounds: Pbes2Bounds,
+  budget: Pbes2Budget,
 ): Cek {
-  const cek = recover(alg, enc, key, encryptedKey, header, bounds)
+  const cek = recover(alg, enc, key, encryptedKey, header, bounds, budget)
   if (cek === undefined || cekLength(cek) !== enc.cekBytes) throw decryptionFailed()
   return cek
 }
@@ -52,6 +63,7 @@ function recover(
   encryptedKey: Buffer,
   header: Record<string, unknown>,
   bounds: Pbes2Bounds,
+  budget: Pbes2Budget,
 ): Cek | undefined {
   if (alg.direct && encryptedKey.length !== 0) {
     throw new JWEError(`${alg.name} has no encrypted key; the JWE carries one`)
@@ -80,6 +92,12 @@ function recover(
     }
     case 'pbes2': {
       const { p2s, p2c } = readPbes2(header, bounds)
+      if (p2c > budget.remaining) {
+        throw new JWELimitError(
+          `the PBES2 derivations of this JWE exceed ${bounds.maxPbes2Count} iterations in all`,
+        )
+      }
+      budget.remaining -= p2c
       const kek = pbkdf2(alg.hash!, key.keyObject, pbes2Salt(alg.name, p2s), p2c, alg.wrapKeyBytes!)
       return aesUnwrap(kek, encryptedKey)
     }

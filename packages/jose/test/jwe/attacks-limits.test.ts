@@ -91,6 +91,22 @@ testBoth('PBES2 p2c is bounded on both sides, before any derivation', ({ encrypt
   throwsCode(() => decrypt(high, PASSWORD, { maxPbes2Count: 0 }), 'ERR_JOSE_INVALID_OPTIONS')
 })
 
+testBoth('PBES2: a set of passwords shares one budget per token', ({ encrypt, decrypt }) => {
+  const alg = 'PBES2-HS256+A128KW'
+  const passwords = ['first password, not this one', 'second password, not this one', PASSWORD]
+  const set = {
+    keys: passwords.map((p) => ({ kty: 'oct', k: Buffer.from(p).toString('base64url') })),
+  }
+  const options = { algorithms: [alg] }
+  const atBound = encrypt(TEXT, PASSWORD, { algorithm: alg, p2c: 10_000 })
+  throwsCode(() => decrypt(atBound, set, options), 'ERR_JWE_LIMIT_EXCEEDED')
+  const cheap = encrypt(TEXT, PASSWORD, { algorithm: alg, p2c: 3_000 })
+  assert.equal(decrypt(cheap, set, options).toString(), TEXT)
+  // The budget is per token: the next token starts with a full one.
+  assert.equal(decrypt(cheap, set, options).toString(), TEXT)
+  assert.equal(decrypt(atBound, PASSWORD, options).toString(), TEXT)
+})
+
 testBoth(
   'ECDH-ES: an epk off the curve, on another curve or of another type is refused',
   ({ encrypt, decrypt }) => {

@@ -1,6 +1,7 @@
 // The JWE JSON Serialization: several recipients, flattened, unprotected headers, aad.
 import assert from 'node:assert/strict'
 import { Buffer } from 'node:buffer'
+import { randomBytes } from 'node:crypto'
 import { test } from 'node:test'
 import { errors, jwe, jwk } from '../../src/index.js'
 import { throwsCode } from '../fixtures.js'
@@ -199,4 +200,46 @@ test('a header member named __proto__ is a member like any other, never a protot
     .replace('"unprotected":{', '"unprotected":{"__proto__":1')
     .replace('"header":{', '"header":{"__proto__":2,')
   throwsCode(() => jwe.decryptJSON(twice, key), 'ERR_JWE_INVALID')
+})
+
+test('PBES2: all derivations of one JWE share one budget of maxPbes2Count iterations', () => {
+  const alg = 'PBES2-HS512+A256KW'
+  const b64 = (bytes: Buffer) => bytes.toString('base64url')
+  const recipients = Array.from({ length: 100 }, () => ({
+    header: { alg, p2s: b64(randomBytes(8)), p2c: 10_000 },
+    encrypted_key: b64(randomBytes(40)),
+  }))
+  const amplified = JSON.stringify({
+    protected: b64(Buffer.from('{"enc":"A256GCM"}')),
+    recipients,
+    iv: b64(randomBytes(12)),
+    ciphertext: '',
+    tag: b64(Buffer.alloc(16)),
+  })
+  const started = process.hrtime.bigint()
+  throwsCode(
+    () => jwe.decryptJSON(amplified, PASSWORD, { algorithms: [alg] }),
+    'ERR_JWE_LIMIT_EXCEEDED',
+  )
+  assert.ok(process.hrtime.bigint() - started < 1_000_000_000n, 'one derivation, not a hundred')
+  // Two recipients at 5,000 fit in the default budget; at 10,000 the second does not.
+  const two = (p2c: number) =>
+    jwe.encryptJSON(
+      TEXT,
+      [
+        { key: 'another password, not ours', algorithm: alg },
+        { key: PASSWORD, algorithm: alg },
+      ],
+      { p2c },
+    )
+  assert.equal(
+    jwe.decryptJSON(two(5_000), PASSWORD, { algorithms: [alg] }).plaintext.toString(),
+    TEXT,
+  )
+  throwsCode(
+    () => jwe.decryptJSON(two(10_000), PASSWORD, { algorithms: [alg] }),
+    'ERR_JWE_LIMIT_EXCEEDED',
+  )
+  const raised = { algorithms: [alg], maxPbes2Count: 20_000 }
+  assert.equal(jwe.decryptJSON(two(10_000), PASSWORD, raised).plaintext.toString(), TEXT)
 })
