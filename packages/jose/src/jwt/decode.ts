@@ -6,7 +6,7 @@ import { allowedAlgorithm, resolveAllowed } from '../jws/algorithms.js'
 import { parseHeaderSegment } from '../jws/compact.js'
 import { checkCritical, understoodExtensions } from '../jws/header.js'
 import { verifySignature } from '../jws/verify-signature.js'
-import { JWSError, toJWTError } from '../errors.js'
+import { JWSAlgorithmError, JWSError, toJWTError } from '../errors.js'
 import { decodeBase64url } from '../internal/base64url.js'
 import { DEFAULT_LIMITS } from '../internal/limits.js'
 import { LruCache } from '../internal/lru.js'
@@ -69,6 +69,16 @@ export function decode(token: string, key: KeyInput, opts?: DecodeOptions): Clai
   }
 }
 
+// An unsecured token is read only by jwt.decodeUnsecured. Refused here, before any switch: with
+// verifySignature false no allow-list is consulted, and `none` must still never pass.
+function refuseUnsecured(header: Record<string, unknown>): void {
+  if (typeof header.alg === 'string' && header.alg.toLowerCase() === 'none') {
+    throw new JWSAlgorithmError(
+      '"none" is never accepted here; use jwt.decodeUnsecured for unsecured tokens',
+    )
+  }
+}
+
 /** A JWT split, with its header parsed and checked and its payload decoded (not yet parsed). */
 export interface TokenParts {
   header: Record<string, unknown>
@@ -84,7 +94,7 @@ const headerCache = new LruCache<string, Record<string, unknown>>(256)
 
 /**
  * The first step of every decode (sync and async): split the token under the policy's limits, parse
- * and check the header (`crit`), and strictly decode the payload. Throws JWSError.
+ * and check the header (`crit`, no `none`), and strictly decode the payload. Throws JWSError.
  */
 export function parseToken(
   token: unknown,
@@ -107,6 +117,7 @@ export function parseToken(
   if (header === undefined) {
     header = parseHeaderSegment(segment, policy.limits)
     checkCritical(header, understood)
+    refuseUnsecured(header)
     if (cacheable) headerCache.set(segment, deepFreeze(header))
   }
   const payload = decodeBase64url(token.slice(first + 1, second))

@@ -205,6 +205,14 @@ test('verifySignature: false reads claims without a key; at_hash is checked', as
   })
 })
 
+test('decodeAsync with verifySignature: false still never accepts alg none', async () => {
+  const unsecured = jwt.encodeUnsecured({ sub: 'admin' })
+  await assert.rejects(
+    jwt.decodeAsync(unsecured, undefined as never, { options: { verifySignature: false } }),
+    { code: 'ERR_JWT_ALGORITHM_NOT_ALLOWED' },
+  )
+})
+
 test('createAsyncVerifier: options checked once; key sets by kid; the same errors', async () => {
   const a = jwk.generate('PS256', { kid: 'a' })
   const b = jwk.generate('PS256', { kid: 'b' })

@@ -159,6 +159,23 @@ test('verifySignature: false reads claims without a key', () => {
   )
 })
 
+test('verifySignature: false still never accepts alg none', () => {
+  const unsecured = jwt.encodeUnsecured({ sub: 'admin' })
+  const shouting = `${b64({ alg: 'NONE' })}.${b64({ sub: 'admin' })}.`
+  for (const token of [unsecured, shouting]) {
+    for (const key of ['k'.repeat(32), undefined, null, '']) {
+      for (const algorithms of [undefined, ['HS256']]) {
+        throwsCode(
+          () =>
+            jwt.decode(token, key as never, { algorithms, options: { verifySignature: false } }),
+          'ERR_JWT_ALGORITHM_NOT_ALLOWED',
+        )
+      }
+    }
+  }
+  assert.equal(jwt.decodeUnsecured(unsecured).sub, 'admin')
+})
+
 test('the payload must be a JSON object within the limits', () => {
   for (const payload of ['[1]', '"text"', '42', 'null', '{bad']) {
     throwsCode(() => decode(signRaw(payload)), 'ERR_JWT_MALFORMED', errors.InvalidTokenError)
