@@ -26,13 +26,22 @@ export function resolveAllowed(algorithms: unknown, key: Key | KeySet): AllowedA
 
 const allowListCache = new LruCache<string, AllowedAlgorithms>(64)
 
-// A cache key for a list of names, or undefined when it is not a non-empty list of short strings.
+// Names that can be cached: short, and made only of characters an algorithm name uses. The
+// separator is not one of them, so two different lists never share a key ('HS256,RS256' as one
+// name is not cached, and cannot hit the list ['HS256', 'RS256']).
+const CACHEABLE_NAME = /^[A-Za-z0-9+_-]{1,32}$/
+
+// A cache key for a list of names, or undefined when it is not a non-empty list of cacheable names.
 function listKey(algorithms: unknown): string | undefined {
-  if (typeof algorithms === 'string') return algorithms.length <= 32 ? algorithms : undefined
+  if (typeof algorithms === 'string') {
+    return CACHEABLE_NAME.test(algorithms) ? algorithms : undefined
+  }
   if (!Array.isArray(algorithms) || algorithms.length === 0 || algorithms.length > 32)
     return undefined
-  for (const name of algorithms) if (typeof name !== 'string' || name.length > 32) return undefined
-  return algorithms.join('\u0000')
+  for (const name of algorithms) {
+    if (typeof name !== 'string' || !CACHEABLE_NAME.test(name)) return undefined
+  }
+  return algorithms.join(',')
 }
 
 function buildAllowed(algorithms: unknown, key: Key | KeySet): AllowedAlgorithms {

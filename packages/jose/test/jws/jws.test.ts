@@ -44,6 +44,20 @@ test('the allow-list is required, and the token never chooses the algorithm', ()
   throwsCode(() => jws.verify(hs384, bound, ['HS256', 'HS384']), 'ERR_JWS_SIGNATURE_INVALID')
 })
 
+test('an allow-list naming an unknown algorithm never hits the cache of another list', () => {
+  const secret = 'k'.repeat(32)
+  const token = jws.sign({ sub: 'x' }, secret, { algorithm: 'HS256' })
+  const joined = ['HS256\u0000RS256', 'HS256,RS256', 'HS256\u0000', 'HS256,']
+  for (const name of joined) {
+    throwsCode(() => jws.verify(token, secret, [name]), 'ERR_JWS_ALGORITHM_NOT_ALLOWED')
+  }
+  for (const list of [['HS256', 'RS256'], ['HS256']]) jws.verify(token, secret, list)
+  for (const name of joined) {
+    throwsCode(() => jws.verify(token, secret, [name]), 'ERR_JWS_ALGORITHM_NOT_ALLOWED')
+    throwsCode(() => jws.verify(token, secret, name), 'ERR_JWS_ALGORITHM_NOT_ALLOWED')
+  }
+})
+
 test('alg none is never accepted, whatever the caller passes', () => {
   const unsigned = `${b64({ alg: 'none' })}.${b64('p')}.`
   for (const algorithms of [['none'], ['None'], ['NONE'], 'none', ['HS256', 'none']]) {
