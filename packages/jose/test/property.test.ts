@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import fc from 'fast-check'
-import { errors, jwk, jws, jwt } from '../src/index.js'
+import { errors, jwk, jws, jwt, Key } from '../src/index.js'
 import { keyFor, verifyKeyFor } from './fixtures.js'
 
 const ALGS = ['HS256', 'RS256', 'PS256', 'ES256', 'EdDSA'] as const
@@ -184,4 +184,83 @@ test('arbitrary options give a result or a JWTError', () => {
     }),
     { numRuns: RUNS },
   )
+})
+
+// Values that String() cannot convert, null where an object belongs, and sparse arrays.
+const oddValue = fc.constantFrom(
+  null,
+  Object.create(null) as object,
+  Symbol('odd'),
+  [Object.create(null) as object],
+  [Symbol('odd')],
+  new Array(2),
+  [null],
+)
+const oddOptions = fc.dictionary(
+  fc.constantFrom('limits', 'algorithms', 'algorithm', 'crit', 'options', 'audience', 'typ', 'kid'),
+  oddValue,
+)
+
+test('odd option values and keys give a result or a JOSEError', () => {
+  const key = keyFor('HS256')
+  const signedJson = jws.signJSON('x', [{ key }])
+  fc.assert(
+    fc.property(oddOptions, oddValue, (options, value) => {
+      const token = validTokens[0]!
+      onlyJoseErrors(() => jws.verify(token, key, value as never, options as never))
+      onlyJoseErrors(() => jws.verify(token, key, ['HS256'], options as never))
+      onlyJoseErrors(() => jws.verifyJSON(signedJson, key, ['HS256'], options as never))
+      onlyJoseErrors(() => jws.sign('x', key, options as never))
+      onlyJoseErrors(() => jwt.decode(token, key, options as never), errors.JWTError)
+      onlyJoseErrors(() => jwk.construct(key.toJWK({ private: true }), value as never))
+      onlyJoseErrors(() => jwk.construct(value as never))
+      onlyJoseErrors(() => jwk.generate(value as never))
+      onlyJoseErrors(() => new Key(value as never))
+      onlyJoseErrors(() => key.toJWK(value as never))
+      onlyJoseErrors(() => keyFor('ES256').toPEM(value as never))
+    }),
+    { numRuns: Math.ceil(RUNS / 5) },
+  )
+})
+
+test('the known odd shapes are typed errors', () => {
+  const key = keyFor('HS256')
+  const bound = jwk.construct('k'.repeat(32), 'HS256')
+  const token = jws.sign('x', key, { algorithm: 'HS256' })
+  const signedJson = jws.signJSON('x', [{ key }])
+  const nullProto = Object.create(null) as never
+  const codes: [() => unknown, string][] = [
+    [
+      () => jws.verify(token, key, ['HS256'], { limits: null as never }),
+      'ERR_JOSE_INVALID_OPTIONS',
+    ],
+    [
+      () => jws.verifyJSON(signedJson, key, ['HS256'], { limits: null as never }),
+      'ERR_JOSE_INVALID_OPTIONS',
+    ],
+    [() => jwk.construct(bound.toJWK({ private: true }), nullProto), 'ERR_JWK_INVALID'],
+    [() => jwk.generate(Symbol('x') as never), 'ERR_JWK_INVALID'],
+    [() => new Key(null as never), 'ERR_KEY_INVALID'],
+  ]
+  for (const [fn, code] of codes) assert.throws(fn, { code })
+  // null options mean no options, as everywhere else.
+  assert.equal(keyFor('ES256').toJWK(null as never).kty, 'EC')
+})
+
+test('JSON nested past the call stack is a typed error, whatever maxJsonDepth allows', () => {
+  const depth = 50_000
+  const limits = { maxJsonDepth: 100_000, maxTokenLength: 1_000_000, maxHeaderLength: 1_000_000 }
+  const deep = '['.repeat(depth) + ']'.repeat(depth)
+  const doc = `{"payload":"e30","protected":"eyJhbGciOiJIUzI1NiJ9","signature":"AAAA","x":${deep}}`
+  const key = 'k'.repeat(32)
+  assert.throws(() => jws.verifyJSON(doc, key, ['HS256'], { limits }), {
+    code: 'ERR_JWS_SIGNATURE_INVALID',
+  })
+  assert.throws(() => jws.verifyJSON(doc, key, ['HS256'], { limits: { maxTokenLength: 1e6 } }), {
+    code: 'ERR_JWS_INVALID',
+  })
+  const header = Buffer.from(`{"alg":"HS256","x":${deep}}`).toString('base64url')
+  assert.throws(() => jwt.decode(`${header}.e30.AAAA`, key, { algorithms: ['HS256'], limits }), {
+    code: 'ERR_JWT_SIGNATURE_INVALID',
+  })
 })

@@ -12,15 +12,31 @@ export function parseJson(text: string): unknown {
 
 /** True when `value` nests objects and arrays no deeper than `maxDepth` (a flat object has depth 1). */
 export function withinDepth(value: unknown, maxDepth: number): boolean {
-  if (typeof value !== 'object' || value === null) return true
-  if (maxDepth <= 0) return false
-  if (Array.isArray(value)) {
-    for (const item of value) if (!withinDepth(item, maxDepth - 1)) return false
-    return true
-  }
-  for (const key in value) {
-    const item = (value as Record<string, unknown>)[key]
-    if (typeof item === 'object' && item !== null && !withinDepth(item, maxDepth - 1)) return false
+  // A loop over an explicit stack, not recursion: a caller may raise maxJsonDepth past what the
+  // call stack can hold, and a RangeError must never escape instead of the typed limit error.
+  const values: unknown[] = [value]
+  const depths: number[] = [maxDepth]
+  while (values.length > 0) {
+    const item = values.pop()
+    const left = depths.pop()!
+    if (typeof item !== 'object' || item === null) continue
+    if (left <= 0) return false
+    if (Array.isArray(item)) {
+      for (const child of item as unknown[]) {
+        if (typeof child === 'object' && child !== null) {
+          values.push(child)
+          depths.push(left - 1)
+        }
+      }
+      continue
+    }
+    for (const key in item) {
+      const child = (item as Record<string, unknown>)[key]
+      if (typeof child === 'object' && child !== null) {
+        values.push(child)
+        depths.push(left - 1)
+      }
+    }
   }
   return true
 }
@@ -41,9 +57,14 @@ export function stringifyJson(value: unknown): string | undefined {
 
 /** Freezes a parsed JSON value and everything in it, for values that several callers share. */
 export function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value)
-    for (const item of Object.values(value)) deepFreeze(item)
+  // A loop, not recursion, for the same reason as withinDepth.
+  const pending: unknown[] = [value]
+  while (pending.length > 0) {
+    const item = pending.pop()
+    if (typeof item === 'object' && item !== null && !Object.isFrozen(item)) {
+      Object.freeze(item)
+      for (const child of Object.values(item)) pending.push(child)
+    }
   }
   return value
 }

@@ -25,6 +25,9 @@ export const DEFAULT_LIMITS: ResolvedLimits = Object.freeze({
 /** Fills in defaults and checks that each limit is a positive integer. */
 export function resolveLimits(limits: Limits | undefined): ResolvedLimits {
   if (limits === undefined) return DEFAULT_LIMITS
+  if (typeof limits !== 'object' || limits === null || Array.isArray(limits)) {
+    throw new InvalidOptionsError('limits must be an object')
+  }
   const out = { ...DEFAULT_LIMITS }
   for (const name of Object.keys(DEFAULT_LIMITS) as (keyof ResolvedLimits)[]) {
     const value = limits[name]

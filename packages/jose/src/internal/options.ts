@@ -9,3 +9,11 @@ export function readOptions<T extends object>(options: T | null | undefined): Pa
   if (typeof options !== 'object') throw new InvalidOptionsError('options must be an object')
   return options
 }
+
+/**
+ * A caller's value for an error message: a string quoted and cut to 32 characters, anything else by
+ * its type. Never String(value): a null-prototype object or a Symbol would throw a TypeError.
+ */
+export function shownName(value: unknown): string {
+  return typeof value === 'string' ? `"${value.slice(0, 32)}"` : `(a ${typeof value})`
+}

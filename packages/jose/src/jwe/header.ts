@@ -4,6 +4,7 @@
 // `enc` are in the caller's lists. The header never chooses anything beyond them.
 import type { ContentEncryptionAlgorithm, KeyManagementAlgorithm } from '../algorithms/registry.js'
 import { InvalidOptionsError, JWEAlgorithmError, JWEError } from '../errors.js'
+import { shownName } from '../internal/options.js'
 import { REGISTERED_HEADER_NAMES } from '../internal/registered-headers.js'
 
 /** The algorithms a header resolved to, from the caller's lists. */
@@ -96,7 +97,7 @@ export function understoodHeaderExtensions(names: readonly string[] | undefined)
   for (const name of names ?? []) {
     if (typeof name !== 'string' || REGISTERED_HEADER_NAMES.has(name)) {
       throw new InvalidOptionsError(
-        `"${String(name).slice(0, 32)}" cannot be declared as an understood extension`,
+        `${shownName(name)} cannot be declared as an understood extension`,
       )
     }
   }

@@ -86,7 +86,8 @@ function readRecipients(jwe: Record<string, unknown>, limits: ResolvedLimits): R
   if (general.length > MAX_RECIPIENTS) {
     throw new JWEError(`a JWE may have at most ${MAX_RECIPIENTS} recipients`)
   }
-  return general.map((recipient) => {
+  // Array.from visits the holes of a sparse array, which map would skip and leave as holes.
+  return Array.from(general as unknown[], (recipient) => {
     if (!isJsonObject(recipient)) throw new JWEError('each recipient must be a JSON object')
     return readRecipient(recipient, limits)
   })

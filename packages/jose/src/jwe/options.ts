@@ -9,6 +9,7 @@ import {
 } from '../algorithms/registry.js'
 import { InvalidOptionsError, JWEAlgorithmError } from '../errors.js'
 import { isJsonObject } from '../internal/json.js'
+import { shownName } from '../internal/options.js'
 import type { Key } from '../keys/key.js'
 
 /** The PBES2 iteration count used when the caller names none. */
@@ -31,9 +32,7 @@ export function chooseAlgorithm(name: unknown, key: Key): KeyManagementAlgorithm
     name ?? (getContentEncryptionAlgorithm(key.alg) !== undefined ? 'dir' : (key.alg ?? 'dir'))
   const entry = getKeyManagementAlgorithm(chosen)
   if (entry === undefined) {
-    throw new JWEAlgorithmError(
-      `cannot encrypt with the algorithm "${String(chosen).slice(0, 32)}"`,
-    )
+    throw new JWEAlgorithmError(`cannot encrypt with the algorithm ${shownName(chosen)}`)
   }
   return entry
 }
@@ -54,7 +53,7 @@ export function chooseEncryption(name: unknown, key: Key | undefined): ContentEn
       ? (bound ?? getContentEncryptionAlgorithm('A256GCM'))
       : getContentEncryptionAlgorithm(name)
   if (entry === undefined) {
-    throw new JWEAlgorithmError(`cannot encrypt with the encryption "${String(name).slice(0, 32)}"`)
+    throw new JWEAlgorithmError(`cannot encrypt with the encryption ${shownName(name)}`)
   }
   return entry
 }

@@ -9,6 +9,7 @@ import {
   type KeyManagementAlgorithm,
 } from '../algorithms/registry.js'
 import { InvalidOptionsError, JWEAlgorithmError } from '../errors.js'
+import { shownName } from '../internal/options.js'
 import { resolveLimits, type Limits, type ResolvedLimits } from '../internal/limits.js'
 import { Key } from '../keys/key.js'
 import type { KeySet } from '../keys/key-set.js'
@@ -154,5 +155,5 @@ function readCount(value: unknown, name: string, fallback: number): number {
 }
 
 function unknown(kind: string, name: unknown): JWEAlgorithmError {
-  return new JWEAlgorithmError(`unknown ${kind} algorithm "${String(name).slice(0, 32)}"`)
+  return new JWEAlgorithmError(`unknown ${kind} algorithm ${shownName(name)}`)
 }

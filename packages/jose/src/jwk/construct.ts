@@ -2,7 +2,7 @@ import { resolveKey, type KeyInput } from '../keys/import.js'
 import { Key } from '../keys/key.js'
 import { KeySet } from '../keys/key-set.js'
 import { JWKError } from '../errors.js'
-import { readOptions } from '../internal/options.js'
+import { readOptions, shownName } from '../internal/options.js'
 
 /** Options for {@link construct}. */
 export interface ConstructOptions {
@@ -34,7 +34,7 @@ export function construct(keyData: KeyInput, algorithm?: string, opts?: Construc
   const resolved = resolveKey(keyData)
   if (resolved instanceof KeySet) throw new JWKError('jwk.construct takes one key, not a key set')
   if (algorithm !== undefined && resolved.alg !== undefined && resolved.alg !== algorithm) {
-    throw new JWKError(`the key is bound to ${resolved.alg}, not ${String(algorithm).slice(0, 32)}`)
+    throw new JWKError(`the key is bound to ${resolved.alg}, not ${shownName(algorithm)}`)
   }
   const key = new Key(resolved.keyObject, {
     kid: options.kid ?? resolved.kid,

@@ -10,7 +10,7 @@ import {
   type SignatureAlgorithmName,
 } from '../algorithms/registry.js'
 import { JWKError } from '../errors.js'
-import { readOptions } from '../internal/options.js'
+import { readOptions, shownName } from '../internal/options.js'
 import { Key } from './key.js'
 
 /**
@@ -83,7 +83,7 @@ function shapeFor(name: string): Shape {
   }
   const hint =
     km?.name === 'dir' ? ': generate the key for its enc, e.g. jwk.generate("A256GCM")' : ''
-  throw new JWKError(`cannot generate a key for "${String(name).slice(0, 32)}"${hint}`)
+  throw new JWKError(`cannot generate a key for ${shownName(name)}${hint}`)
 }
 
 function generateKeyObject(shape: Shape) {

@@ -1,6 +1,6 @@
 // The Key: key material imported once, bound to its type, with the metadata a JWK can carry.
 import { Buffer } from 'node:buffer'
-import { createHash, createPublicKey, type KeyObject } from 'node:crypto'
+import { KeyObject, createHash, createPublicKey } from 'node:crypto'
 import {
   ENCRYPTION_ALGORITHM_NAMES,
   getSignatureAlgorithm,
@@ -11,6 +11,7 @@ import {
 } from '../algorithms/registry.js'
 import { createSign, createVerify, type SignFn, type VerifyFn } from '../algorithms/signer.js'
 import { InvalidKeyError, JWKError, JWSSignatureError } from '../errors.js'
+import { readOptions } from '../internal/options.js'
 import type { JWK } from './jwk-types.js'
 import { hasRocaFingerprint } from './roca.js'
 
@@ -115,6 +116,10 @@ export class Key {
    * @param metadata - JWK metadata to bind to it
    */
   constructor(keyObject: KeyObject, metadata: KeyMetadata = {}) {
+    // Callers in plain JavaScript can pass anything; refuse it here rather than with a TypeError.
+    if (!(keyObject instanceof KeyObject)) {
+      throw new InvalidKeyError('a Key wraps a node:crypto KeyObject')
+    }
     this.keyObject = keyObject
     this.type = keyObject.type
     if (keyObject.type === 'secret') {
@@ -196,7 +201,8 @@ export class Key {
    * const privateJwk = key.toJWK({ private: true })
    * ```
    */
-  toJWK(options: ExportOptions = {}): JWK {
+  toJWK(opts: ExportOptions = {}): JWK {
+    const options = readOptions(opts)
     if (this.type === 'secret' && options.private !== true) {
       throw new JWKError('a secret key has no public form; pass { private: true } to export it')
     }
@@ -213,7 +219,8 @@ export class Key {
   /**
    * Exports the key as PEM: SPKI for public keys, PKCS#8 for private keys (only when asked for).
    */
-  toPEM(options: ExportOptions = {}): string {
+  toPEM(opts: ExportOptions = {}): string {
+    const options = readOptions(opts)
     if (this.type === 'secret') throw new JWKError('a secret key has no PEM form')
     if (this.type === 'private' && options.private === true) {
       return this.keyObject.export({ type: 'pkcs8', format: 'pem' }) as string

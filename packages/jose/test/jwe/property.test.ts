@@ -232,3 +232,37 @@ test('arbitrary options and keys give a result or a JOSEError', () => {
     { numRuns: RUNS },
   )
 })
+
+// Values that String() cannot convert, null where an object belongs, and sparse arrays.
+const oddValue = fc.constantFrom(
+  null,
+  Object.create(null) as object,
+  Symbol('odd'),
+  [Object.create(null) as object],
+  [Symbol('odd')],
+  new Array(2),
+  [null],
+)
+const oddOptions = fc.dictionary(
+  fc.constantFrom('limits', 'algorithms', 'encryptions', 'crit', 'algorithm', 'encryption', 'zip'),
+  oddValue,
+)
+
+test('odd option values and sparse recipients give a result or a JOSEError', () => {
+  fc.assert(
+    fc.property(oddOptions, fc.nat({ max: KINDS.length - 1 }), (options, index) => {
+      const { open, send } = KINDS[index]!
+      const json = validJson[index]!
+      onlyJoseErrors(() => jwe.decrypt(validTokens[index]!, open, options as never))
+      onlyJoseErrors(() => jwe.decryptJSON(json, open, options as never))
+      onlyJoseErrors(() => jwe.createDecrypter({ ...options, key: open } as never))
+      onlyJoseErrors(() => jwe.encrypt('x', send, options as never))
+      const recipients = json.recipients ?? [{ header: json.header, encrypted_key: 'AAAA' }]
+      // eslint-disable-next-line no-sparse-arrays
+      for (const sparse of [new Array(2), [, ...recipients], [...recipients, ,]]) {
+        onlyJoseErrors(() => jwe.decryptJSON({ ...json, recipients: sparse } as never, open))
+      }
+    }),
+    { numRuns: Math.ceil(RUNS / 5) },
+  )
+})
