@@ -1,5 +1,6 @@
 // jwe.decrypt's options compiled once into a policy: the allow-lists of `alg` and `enc`, the limits,
 // the zip caps and the PBES2 bounds. A compiled or async decrypter can build it once and reuse it.
+import { constants } from 'node:buffer'
 import {
   CONTENT_ENCRYPTION_ALGORITHMS,
   KEY_MANAGEMENT_ALGORITHMS,
@@ -82,6 +83,17 @@ export function compileDecryptPolicy(options: JWEDecryptOptions, key: Key | KeyS
   if (minPbes2Count > maxPbes2Count) {
     throw new InvalidOptionsError('minPbes2Count may not exceed maxPbes2Count')
   }
+  const maxInflatedBytes = readCount(
+    options.maxInflatedBytes,
+    'maxInflatedBytes',
+    DEFAULT_MAX_ZIP_BYTES,
+  )
+  // zlib cannot produce more than the largest Buffer: above it, every compressed token would fail.
+  if (maxInflatedBytes > constants.MAX_LENGTH) {
+    throw new InvalidOptionsError(
+      `maxInflatedBytes may not exceed ${constants.MAX_LENGTH}, the largest Buffer`,
+    )
+  }
   if (options.crit !== undefined && !Array.isArray(options.crit)) {
     throw new InvalidOptionsError('crit must be an array of header names')
   }
@@ -89,11 +101,7 @@ export function compileDecryptPolicy(options: JWEDecryptOptions, key: Key | KeyS
     algorithms,
     encryptions,
     limits: resolveLimits(options.limits),
-    maxInflatedBytes: readCount(
-      options.maxInflatedBytes,
-      'maxInflatedBytes',
-      DEFAULT_MAX_ZIP_BYTES,
-    ),
+    maxInflatedBytes,
     maxCompressedBytes: readCount(
       options.maxCompressedBytes,
       'maxCompressedBytes',

@@ -1,7 +1,7 @@
 // The attacks JOSE libraries have shipped, each refused with a typed error: decompression bombs,
 // PBES2 iteration counts, invalid-curve ECDH-ES.
 import assert from 'node:assert/strict'
-import { Buffer } from 'node:buffer'
+import { Buffer, constants } from 'node:buffer'
 import { errors, jwk } from '../../src/index.js'
 import { throwsCode } from '../fixtures.js'
 import { testBoth } from './implementations.js'
@@ -27,6 +27,11 @@ testBoth(
     const medium = encrypt(Buffer.alloc(300_000), key, { zip: 'DEF' })
     throwsCode(() => decrypt(medium, key), 'ERR_JWE_LIMIT_EXCEEDED')
     assert.equal(decrypt(medium, key, { maxInflatedBytes: 300_000 }).length, 300_000)
+    // zlib cannot inflate past the largest Buffer; a cap above it is a mistake in the options.
+    assert.equal(decrypt(small, key, { maxInflatedBytes: constants.MAX_LENGTH }).length, 1000)
+    for (const cap of [constants.MAX_LENGTH + 1, Number.MAX_SAFE_INTEGER]) {
+      throwsCode(() => decrypt(small, key, { maxInflatedBytes: cap }), 'ERR_JOSE_INVALID_OPTIONS')
+    }
   },
 )
 
