@@ -149,8 +149,13 @@ export function decryptParts(
   let unusable: string | undefined
   let attempted = false
   const budget: Pbes2Budget = { remaining: policy.maxPbes2Count }
+  // RFC 7516 section 7.2.1: every recipient's header names must be disjoint from the shared ones,
+  // checked for all of them up front, not only for those tried before one decrypts.
+  const headers = parts.recipients.map((recipient) =>
+    joinHeaders(parts.protectedHeader, parts.unprotected, recipient.header),
+  )
   for (const [index, recipient] of parts.recipients.entries()) {
-    const header = joinHeaders(parts.protectedHeader, parts.unprotected, recipient.header)
+    const header = headers[index]!
     let plan: RecipientPlan
     try {
       plan = planRecipient(header, parts.protectedHeader, key, policy)

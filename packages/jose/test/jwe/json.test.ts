@@ -243,3 +243,24 @@ test('PBES2: all derivations of one JWE share one budget of maxPbes2Count iterat
   const raised = { algorithms: [alg], maxPbes2Count: 20_000 }
   assert.equal(jwe.decryptJSON(two(10_000), PASSWORD, raised).plaintext.toString(), TEXT)
 })
+
+test('every recipient header must be disjoint from the shared ones, not only the one used', () => {
+  const a = randomBytes(16)
+  const b = randomBytes(16)
+  const json = jwe.encryptJSON(
+    TEXT,
+    [
+      { key: a, algorithm: 'A128KW', header: { kid: 'a' } },
+      { key: b, algorithm: 'A128KW', header: { kid: 'b' } },
+    ],
+    { encryption: 'A128GCM', unprotectedHeader: { cty: 'text/plain' } },
+  )
+  assert.equal(jwe.decryptJSON(json, a).plaintext.toString(), TEXT)
+  for (const repeated of [{ enc: 'A256GCM' }, { cty: 'other' }]) {
+    const invalid = structuredClone(json)
+    invalid.recipients![1]!.header = { ...invalid.recipients![1]!.header, ...repeated }
+    throwsCode(() => jwe.decryptJSON(invalid, a), 'ERR_JWE_INVALID')
+    const set = { keys: [{ kty: 'oct', k: a.toString('base64url'), kid: 'a' }] }
+    throwsCode(() => jwe.decryptJSON(invalid, set), 'ERR_JWE_INVALID')
+  }
+})
