@@ -133,7 +133,7 @@ export function compilePolicy(options: ClaimOptions): ClaimPolicy {
     accessToken: options.accessToken,
     leeway: readSeconds(options.leeway, 'leeway') ?? 0,
     maxTokenAge: readSeconds(options.maxTokenAge, 'maxTokenAge'),
-    typ: options.typ === undefined ? undefined : normalizeTyp(options.typ),
+    typ: readTyp(options.typ),
     now: readClock(options.now),
     limits: resolveLimits(options.limits),
     crit: options.crit,
@@ -143,10 +143,20 @@ export function compilePolicy(options: ClaimOptions): ClaimPolicy {
   })
 }
 
-/** RFC 7515 section 4.1.9: media types compare case-insensitively, `application/` may be omitted. */
+/**
+ * RFC 7515 section 4.1.9: media types compare case-insensitively (in ASCII, as RFC 2045 says), and
+ * `application/` may be omitted.
+ */
 export function normalizeTyp(typ: string): string {
-  const lower = typ.toLowerCase()
+  // ASCII letters only: toLowerCase on the whole string would fold U+212A KELVIN SIGN into "k".
+  const lower = typ.replace(/[A-Z]+/g, (upper) => upper.toLowerCase())
   return lower.startsWith('application/') ? lower.slice('application/'.length) : lower
+}
+
+function readTyp(typ: unknown): string | undefined {
+  if (typ === undefined) return undefined
+  if (typeof typ !== 'string') throw new InvalidOptionsError('typ must be a string')
+  return normalizeTyp(typ)
 }
 
 function readSwitch(switches: Record<string, unknown>, name: string, fallback: boolean): boolean {

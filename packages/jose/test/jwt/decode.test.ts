@@ -144,6 +144,12 @@ test('typ is compared as RFC 7515 says', () => {
   assert.ok(decode(token, { typ: 'application/AT+JWT' }))
   throwsCode(() => decode(token, { typ: 'JWT' }), 'ERR_JWT_MALFORMED')
   throwsCode(() => decode(encode({}, { typ: undefined }), { typ: 'JWT' }), 'ERR_JWT_MALFORMED')
+  // Case-insensitive in ASCII only: U+212A KELVIN SIGN lower-cases to "k" in Unicode, not here.
+  const kelvin = encode({}, { typ: '\u212Ab+jwt' })
+  throwsCode(() => decode(kelvin, { typ: 'kb+jwt' }), 'ERR_JWT_MALFORMED')
+  assert.ok(decode(kelvin, { typ: '\u212Ab+JWT' }))
+  assert.ok(decode(encode({}, { typ: 'KB+JWT' }), { typ: 'kb+jwt' }))
+  throwsCode(() => decode(token, { typ: 42 as never }), 'ERR_JWT_INVALID')
 })
 
 test('verifySignature: false reads claims without a key', () => {
