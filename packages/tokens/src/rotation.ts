@@ -21,6 +21,17 @@ export interface RequestContext {
   userAgent?: string | null
 }
 
+/**
+ * Who asks for a rotation. RFC 6749 §6: a refresh token issued to a confidential client (a session
+ * whose `clientId` is one of the tenant's API keys) is refreshed only by that client,
+ * authenticated; and a client that authenticated refreshes only its own sessions. Any other
+ * session (a public client's, a first-party login's) refreshes without client authentication.
+ */
+export interface RefreshClient {
+  /** The API key id the request authenticated as; absent when it authenticated no client. */
+  authenticatedClient?: string
+}
+
 /** What one rotation attempt found. */
 export type RotationOutcome =
   | { kind: 'unknown' }
@@ -41,7 +52,7 @@ export async function rotateFresh(
   config: TenantConfig,
   presented: string,
   now: number,
-  context: RequestContext,
+  context: RequestContext & RefreshClient,
 ): Promise<RotationOutcome | undefined> {
   if (storage.rotateFresh === undefined) return undefined
   const successor = newRefreshToken()
@@ -55,6 +66,7 @@ export async function rotateFresh(
     ip: keptOrigin(context.ip, MAX_IP),
     userAgent: keptOrigin(context.userAgent, MAX_USER_AGENT),
     eventId: randomUUID(),
+    authenticatedClient: context.authenticatedClient ?? null,
   })
   return rotated && { kind: 'rotated', ...rotated, successor }
 }
@@ -70,7 +82,7 @@ export async function rotate(
   config: TenantConfig,
   presented: string,
   now: number,
-  context: RequestContext,
+  context: RequestContext & RefreshClient,
   known?: RefreshTokenRecord,
 ): Promise<RotationOutcome> {
   const hash = hashToken(presented)
@@ -80,6 +92,10 @@ export async function rotate(
       : await tx.sessions.findRefreshToken(tenantId, hash)
   if (record === undefined) return { kind: 'unknown' }
   const session = await tx.sessions.get(tenantId, record.sessionId)
+  // Before anything else, a token shown by the wrong client changes nothing, reuse alarm included.
+  if (session !== undefined && !(await clientMayRefresh(tx, session, context))) {
+    return { kind: 'unknown' }
+  }
   if (session === undefined || session.revokedAt !== null) return { kind: 'revoked' }
   if (now >= session.expiresAt) return { kind: 'expired' }
   const user = await tx.users.get(tenantId, session.userId)
@@ -182,4 +198,14 @@ async function revokeFamily(
     details: { reason: 'refresh token reuse' },
   })
   return revocation
+}
+
+/** Whether the request's client may refresh this session's tokens; see {@link RefreshClient}. */
+async function clientMayRefresh(
+  tx: Stores,
+  session: SessionRecord,
+  { authenticatedClient }: RefreshClient,
+): Promise<boolean> {
+  if (authenticatedClient !== undefined) return session.clientId === authenticatedClient
+  return (await tx.apiKeys.get(session.tenantId, session.clientId)) === undefined
 }

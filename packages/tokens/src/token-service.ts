@@ -18,7 +18,7 @@ import { noMetrics, type TokenMetrics } from './metrics.js'
 import type { RateLimits } from './rate-limits.js'
 import { hashToken, isRefreshTokenShape, newRefreshToken } from './refresh-tokens.js'
 import { RevocationSet } from './revocation-set.js'
-import { rotate, rotateFresh, type RequestContext } from './rotation.js'
+import { rotate, rotateFresh, type RefreshClient, type RequestContext } from './rotation.js'
 import type { SigningKeys } from './signing-keys.js'
 import type { Storage, Stores } from './stores/interfaces.js'
 import type {
@@ -235,10 +235,12 @@ export class TokenService {
   /**
    * Rotates a refresh token: the presented one is consumed and a successor issued, atomically. A
    * retry within the grace window returns the same successor; reuse outside it revokes the session.
+   * A token of a confidential client's session rotates only for `authenticatedClient` equal to
+   * that client (see {@link RefreshClient}); for anyone else it is not valid, and nothing changes.
    */
   async refresh(
     refreshToken: string,
-    context: RequestContext & { tenantId: string },
+    context: RequestContext & RefreshClient & { tenantId: string },
   ): Promise<TokenPair> {
     const started = performance.now()
     requireObject(context, 'the context')

@@ -160,6 +160,32 @@ test('bad input from a JavaScript caller is an InvalidInputError, never a TypeEr
   assert.equal((await service.listSessions(tenantId, user.id)).length, 1)
 })
 
+test("a confidential client's refresh token rotates only for that client (RFC 6749 §6)", async (t) => {
+  const { service, storage, tenantId, login } = await setup(t)
+  const apiKeys = new ApiKeys({ storage })
+  const { apiKey: a } = await apiKeys.create({ tenantId, name: 'a', scopes: [] })
+  const { apiKey: b } = await apiKeys.create({ tenantId, name: 'b', scopes: [] })
+  const theirs = await service.login({
+    tenantId,
+    username: 'ada',
+    password: PASSWORD,
+    clientId: a.id,
+  })
+  for (const context of [{ tenantId }, { tenantId, authenticatedClient: b.id }]) {
+    await assert.rejects(service.refresh(theirs.refreshToken, context), errors.InvalidTokenError)
+  }
+  // Those refusals changed nothing: the token is still fresh for its own client.
+  const next = await service.refresh(theirs.refreshToken, { tenantId, authenticatedClient: a.id })
+  assert.equal(next.session.clientId, a.id)
+  // A first-party session refreshes with no client, and not for a client that authenticated.
+  const own = await login()
+  await assert.rejects(
+    service.refresh(own.refreshToken, { tenantId, authenticatedClient: a.id }),
+    errors.InvalidTokenError,
+  )
+  await service.refresh(own.refreshToken, { tenantId })
+})
+
 test('a login opens its session in the transaction that records the attempt', async (t) => {
   const { storage, tenantId, user, login } = await setup(t)
   await login() // the first one also makes the tenant's signing key

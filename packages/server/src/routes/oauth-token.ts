@@ -66,10 +66,18 @@ export const oauthTokenRoutes: FastifyPluginAsync<OAuthTokenRoutesOptions> = asy
     })
   }
 
+  // RFC 6749 §6: a confidential client's refresh token is refreshed only by that client,
+  // authenticated; the library refuses it (invalid_grant) to anyone else.
   const refreshGrant = async (request: FastifyRequest<{ Body: TokenForm }>) => {
     required(request.body, 'refresh_token')
-    await checkClient(request)
-    const context = { tenantId: request.tenant.id, ...origin(request) }
+    const client = await clientKey(request, apiKeys)
+    // Without client authentication, a client_id naming a confidential client is invalid_client.
+    if (client === undefined) await checkClient(request)
+    const context = {
+      tenantId: request.tenant.id,
+      ...(client === undefined ? {} : { authenticatedClient: client.id }),
+      ...origin(request),
+    }
     return tokens.refresh(request.body.refresh_token!, context)
   }
 

@@ -89,6 +89,54 @@ test('a client that authenticates must do so with a valid API key (invalid_clien
   assertError(post, 401, 'ERR_TOKEN_INVALID', 'invalid_client')
 })
 
+test("a confidential client's refresh token is refreshed by that client only (RFC 6749 §6)", async (t) => {
+  const { app } = await testApp(t)
+  const admin = await login(app, 'admin', ADMIN_PASSWORD)
+  const basicOf = async (name: string) => {
+    const created = await app.inject({
+      method: 'POST',
+      url: '/admin/api-keys',
+      headers: bearer(admin.access_token),
+      payload: { name, scopes: ['read'] },
+    })
+    const { key, api_key } = created.json()
+    return `Basic ${Buffer.from(`${api_key.id}:${key}`).toString('base64')}`
+  }
+  const [a, b] = [await basicOf('a'), await basicOf('b')]
+  const as = (authorization: string | undefined, fields: Record<string, string>) =>
+    app.inject({
+      ...form(fields),
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(authorization === undefined ? {} : { authorization }),
+      },
+    })
+  const issued = await as(a, {
+    grant_type: 'password',
+    username: 'admin',
+    password: ADMIN_PASSWORD,
+  })
+  assert.equal(issued.statusCode, 200)
+  const refresh = { grant_type: 'refresh_token', refresh_token: issued.json().refresh_token }
+  assertError(await as(undefined, refresh), 400, 'ERR_TOKEN_INVALID', 'invalid_grant')
+  assertError(await as(b, refresh), 400, 'ERR_TOKEN_INVALID', 'invalid_grant')
+  const json = { 'content-type': 'application/json' }
+  const viaAuth = await app.inject({
+    method: 'POST',
+    url: '/auth/refresh',
+    headers: json,
+    payload: { refresh_token: refresh.refresh_token },
+  })
+  assertError(viaAuth, 401, 'ERR_TOKEN_INVALID')
+  const mine = await as(a, refresh)
+  assert.equal(mine.statusCode, 200)
+  // A first-party token is not refreshed for a client that authenticates.
+  const own = await login(app, 'admin', ADMIN_PASSWORD)
+  const ownRefresh = { grant_type: 'refresh_token', refresh_token: own.refresh_token }
+  assertError(await as(a, ownRefresh), 400, 'ERR_TOKEN_INVALID', 'invalid_grant')
+  assert.equal((await as(undefined, ownRefresh)).statusCode, 200)
+})
+
 test('the client_credentials grant issues a token to an API key, within its scopes', async (t) => {
   const { app } = await testApp(t)
   const admin = await login(app, 'admin', ADMIN_PASSWORD)

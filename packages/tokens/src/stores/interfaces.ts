@@ -170,6 +170,11 @@ export interface FreshRotation {
   userAgent: string | null
   /** The id of the `token.refreshed` event it records (the store fills in user and session). */
   eventId: string
+  /**
+   * The confidential client (API key id) the request authenticated as, or null: the session must
+   * be that client's, or, with null, no confidential client's (see rotation.ts).
+   */
+  authenticatedClient: string | null
 }
 
 export interface Storage extends Stores {
@@ -182,7 +187,7 @@ export interface Storage extends Stores {
    * Optional: the common case of a refresh rotation (see rotation.ts) as one atomic step, for a
    * storage where that saves round trips (PostgreSQL: one statement, where the steps take nine).
    * If `hash` names an unconsumed token, unexpired at `now`, of a session live at `now` whose user
-   * is enabled: consumes it for the successor, adds the successor, touches the session and records
+   * is enabled and whose client `authenticatedClient` may act for: consumes it for the successor, adds the successor, touches the session and records
    * a `token.refreshed` event, and returns the session and user. Otherwise it changes nothing and
    * returns undefined, and the caller takes the full path, which tells the other cases apart.
    */

@@ -59,6 +59,7 @@ function rotation(
     ip: '198.51.100.7',
     userAgent: 'curl/8',
     eventId: randomUUID(),
+    authenticatedClient: null,
     ...overrides,
   }
 }
@@ -180,6 +181,41 @@ test('anything but the common case changes nothing and returns undefined', { ski
     assert.deepEqual(await state.storage.audit.head(state.session.tenantId), headBefore, name)
   }
 })
+
+test(
+  "a confidential client's session rotates in one statement only for that client",
+  { skip },
+  async () => {
+    const { storage, session, token } = await given()
+    const client = {
+      id: randomUUID().replaceAll('-', ''),
+      tenantId: session.tenantId,
+      name: 'client',
+      hash: randomUUID(),
+      scopes: [],
+      createdAt: T0,
+      expiresAt: null,
+      lastUsedAt: null,
+      revokedAt: null,
+    }
+    await storage.apiKeys.create(client)
+    const theirs = { ...session, id: randomUUID(), clientId: client.id }
+    await storage.sessions.create(theirs)
+    const fresh = refreshTokenRecord(session.tenantId, theirs.id)
+    await storage.sessions.addRefreshToken(fresh)
+    for (const authenticatedClient of [null, 'another-client']) {
+      assert.equal(await storage.rotateFresh(rotation(fresh, { authenticatedClient })), undefined)
+    }
+    const untouched = await storage.sessions.findRefreshToken(fresh.tenantId, fresh.hash)
+    assert.equal(untouched!.consumedAt, null)
+    const rotated = await storage.rotateFresh(rotation(fresh, { authenticatedClient: client.id }))
+    assert.equal(rotated?.session.clientId, client.id)
+    // A session of no confidential client ('web'): not for a client that authenticated.
+    const forClient = rotation(token, { authenticatedClient: client.id })
+    assert.equal(await storage.rotateFresh(forClient), undefined)
+    assert.ok(await storage.rotateFresh(rotation(token)))
+  },
+)
 
 test('of concurrent rotations of one token exactly one wins', { skip }, async () => {
   const { storage, session, token } = await given()

@@ -22,7 +22,8 @@ interface Row {
 }
 
 // $1 tenant, $2 the presented token's hash, $3 now, $4 the successor's hash, $5 the sealed
-// successor, $6 its idle lifetime, $7 ip, $8 user agent, $9 the audit event's id. A prepared
+// successor, $6 its idle lifetime, $7 ip, $8 user agent, $9 the audit event's id, $10 the client the
+// request authenticated as (see RefreshClient in rotation.ts). A prepared
 // statement (see preparedOnPostgres): its result is two json columns, whatever the tables hold.
 const ROTATE_FRESH = preparedOnPostgres(
   'tessera_rotate_fresh',
@@ -35,6 +36,9 @@ const ROTATE_FRESH = preparedOnPostgres(
       and t.consumed_at is null and t.expires_at > $3::bigint
       and s.revoked_at is null and s.expires_at > $3::bigint
       and u.disabled = 0
+      and case when $10::text is null
+        then not exists (select 1 from api_keys k where k.tenant_id = s.tenant_id and k.id = s.client_id)
+        else s.client_id = $10::text end
   ),
   consumed as (
     update refresh_tokens t
@@ -86,6 +90,7 @@ export async function rotateFreshOnPostgres(
       r.ip,
       r.userAgent,
       r.eventId,
+      r.authenticatedClient,
     ]),
   )
   const row = rows[0]
