@@ -58,6 +58,9 @@ export interface GuardOptions {
   metrics?: TokenMetrics
 }
 
+// An Authorization header of the Bearer scheme, whatever its case (RFC 7235 §2.1).
+const BEARER_SCHEME = /^[ \t]*bearer(?:[ \t]|$)/i
+
 /**
  * Builds the guards.
  *
@@ -70,7 +73,17 @@ export interface GuardOptions {
 export function createGuards(options: GuardOptions): Guards {
   const { tokens, apiKeys, defaultTenantId, rateLimits, metrics } = options
   const bearer = (request: FastifyRequest): string => {
-    const presented = credentials(request)
+    let presented
+    try {
+      presented = credentials(request)
+    } catch (err) {
+      // A scheme a resource does not take (Digest, say) is no credentials for it: a 401 whose
+      // challenge names no error (RFC 6750 §3.1), not a malformed request.
+      if (!BEARER_SCHEME.test(request.headers.authorization ?? 'bearer')) {
+        throw new errors.InvalidTokenError('a Bearer access token is required')
+      }
+      throw err
+    }
     if (presented?.scheme !== 'bearer') {
       throw new errors.InvalidTokenError('a Bearer access token is required')
     }

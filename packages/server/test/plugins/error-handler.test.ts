@@ -84,7 +84,12 @@ test('a rate limit is 429 with Retry-After', async (t) => {
 
 test('a 401 to credentials of another scheme than Bearer names no error (RFC 6750 §3.1)', async (t) => {
   const { call } = await liveServer(t)
-  for (const authorization of ['Basic Zm9vOmJhcg==', 'basic  Zm9vOmJhcg==']) {
+  for (const authorization of [
+    'Basic Zm9vOmJhcg==',
+    'basic  Zm9vOmJhcg==',
+    'Digest username="x", realm="r"',
+    'Token abc',
+  ]) {
     const res = await call('GET', '/auth/validate', { headers: { authorization } })
     assert.equal(res.status, 401, authorization)
     assert.equal(res.body.error, 'invalid_token', authorization)
