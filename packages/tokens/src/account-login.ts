@@ -79,21 +79,17 @@ export async function authenticate(
   const login = normalizeLogin(input.login)
   const ip = input.ip ?? null
   const userAgent = input.userAgent ?? null
-  if (ctx.rateLimits !== undefined) {
-    const limits = ctx.rateLimits
-    const spend = async (profile: 'loginPerIp' | 'loginPerAccount', key: string) => {
-      try {
-        await limits.consume(profile, tenantId, key, { ip, userAgent })
-      } catch (err) {
-        if (err instanceof RateLimitedError) ctx.metrics.increment('rate_limited', { profile })
-        throw err
-      }
-    }
-    if (ip !== null) await spend('loginPerIp', ip)
-    await spend('loginPerAccount', login)
+  if (ctx.rateLimits !== undefined && ip !== null) {
+    await spendLimit(ctx, 'loginPerIp', tenantId, ip, { ip, userAgent })
   }
   const config = await tenantConfig(ctx.storage, tenantId)
   const found = await ctx.storage.users.findByLogin(tenantId, login)
+  // One budget per account, whichever of its username and email is typed; per typed login for
+  // an unknown one. Still before any hashing.
+  if (ctx.rateLimits !== undefined) {
+    const key = accountLimitKey(found?.id, login)
+    await spendLimit(ctx, 'loginPerAccount', tenantId, key, { ip, userAgent })
+  }
   // Exactly one verification on every path, so an unknown user costs what a known one does.
   const hash = found?.passwordHash ?? (await ctx.passwords.dummyHash())
   const ok = await ctx.passwords.verify(hash, password)
@@ -132,6 +128,36 @@ export async function authenticate(
     throw settled.error
   }
   return settled.user
+}
+
+/**
+ * The key of the `loginPerAccount` rate limit: the account's, whichever of its username and email
+ * is typed, or the typed login's when there is no such account. Resetting an account's limit (an
+ * admin unlock) resets this key.
+ *
+ * @example
+ * ```ts
+ * await rateLimits.reset('loginPerAccount', tenantId, accountLimitKey(user.id))
+ * ```
+ */
+export function accountLimitKey(userId: string | undefined, login = ''): string {
+  return userId === undefined ? `login:${login}` : `user:${userId}`
+}
+
+/** Spends one point of a login rate limit; counts a refusal in the metrics and throws it. */
+async function spendLimit(
+  ctx: LoginContext,
+  profile: 'loginPerIp' | 'loginPerAccount',
+  tenantId: string,
+  key: string,
+  origin: { ip: string | null; userAgent: string | null },
+): Promise<void> {
+  try {
+    await ctx.rateLimits!.consume(profile, tenantId, key, origin)
+  } catch (err) {
+    if (err instanceof RateLimitedError) ctx.metrics.increment('rate_limited', { profile })
+    throw err
+  }
 }
 
 /**

@@ -35,7 +35,10 @@ export interface AccountsOptions {
   clock?: () => number
   /** The password hasher; argon2id with OWASP parameters by default. */
   passwords?: PasswordHasher
-  /** When given, login spends `loginPerIp` (by IP) and `loginPerAccount` (by login) first. */
+  /**
+   * When given, login spends `loginPerIp` (by IP) and `loginPerAccount` (by account, see
+   * accountLimitKey) before any hashing.
+   */
   rateLimits?: RateLimits
   /** Told about every revocation written, after commit, to keep a local revocation set in step. */
   onRevoked?: (revocations: readonly RevocationRecord[]) => void

@@ -180,13 +180,14 @@ test('login spends loginPerIp by IP and loginPerAccount by login, before any has
   })
   const { accounts, tenantId, hasher } = setup
   const password = 'correct horse battery'
-  await accounts.createUser({ tenantId, username: 'alice', password })
+  await accounts.createUser({ tenantId, username: 'alice', email: 'alice@example.test', password })
   const login = (name: string, ip: string) =>
     accounts.authenticate({ tenantId, login: name, password, ip })
   await login('alice', '192.0.2.1')
-  await login('ALICE', '192.0.2.2')
+  await login('Alice@Example.test', '192.0.2.2') // the same account by its email
   hasher.verified.length = 0
-  // The third try for the account is refused, whatever the case of the login or the IP.
+  // The third try for the account is refused, whatever login names it, in whatever case, from
+  // whatever IP.
   await assert.rejects(login('Alice', '192.0.2.3'), { code: 'ERR_RATE_LIMITED' })
   await login('bob', '192.0.2.1').catch(() => undefined)
   // The third try from one IP is refused, whatever the account.

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { test } from 'node:test'
+import { accountLimitKey } from '../src/account-login.js'
 import { ApiKeys } from '../src/api-keys.js'
 import { auditRateLimits, RateLimits, type OnLimited } from '../src/rate-limits.js'
 import { events, setupAccounts } from './support.js'
@@ -47,6 +48,8 @@ test('the database files never hold a password or an API key secret', async (t) 
       newPassword: wrong,
     }),
   )
+  // The account's two attempts (by username, then by email) used its budget; an unlock resets it.
+  await rateLimits.reset('loginPerAccount', tenantId, accountLimitKey(user.id))
   await login('rest-user-0b1c', changed)
 
   const apiKeys = new ApiKeys({ storage, clock: clock.fn })

@@ -1,6 +1,12 @@
 // Admin: users of the tenant (create, read, change roles and scopes, disable, unlock, delete) and
 // their sessions (list, end one, end all).
-import { errors, type Accounts, type RateLimits, type TokenService } from '@tessera/tokens'
+import {
+  accountLimitKey,
+  errors,
+  type Accounts,
+  type RateLimits,
+  type TokenService,
+} from '@tessera/tokens'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { adminSessionSchemas } from '../../schemas/admin-keys.js'
 import { userSchemas, type CreateUserBody, type UpdateUserBody } from '../../schemas/admin.js'
@@ -70,9 +76,7 @@ export const adminUserRoutes: FastifyPluginAsync<AdminUserRoutesOptions> = async
     async (request) => {
       const tenantId = request.tenant.id
       const user = await accounts.unlock(tenantId, request.params.id, adminContext(request))
-      for (const login of [user.username, user.email]) {
-        if (login !== null) await rateLimits?.reset('loginPerAccount', tenantId, login)
-      }
+      await rateLimits?.reset('loginPerAccount', tenantId, accountLimitKey(user.id))
       return userView(user)
     },
   )

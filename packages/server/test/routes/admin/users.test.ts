@@ -82,7 +82,11 @@ test('disabling a user ends their sessions; enabling lets them back in', async (
 })
 
 test('lockout after repeated failures, with Retry-After; an admin unlocks it', async (t) => {
-  const { app, call, admin } = await asAdmin(t, { TESSERA_MAX_LOGIN_ATTEMPTS: '3' })
+  // The per-account rate limit runs out with the lockout: the unlock must reset it too.
+  const { app, call, admin } = await asAdmin(t, {
+    TESSERA_MAX_LOGIN_ATTEMPTS: '3',
+    TESSERA_RATE_LIMIT_LOGIN_PER_ACCOUNT: '4/1m',
+  })
   const id = await createUser(app, admin.access_token, { username: 'hal' })
   const attempt = (password: string) =>
     app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'hal', password } })
