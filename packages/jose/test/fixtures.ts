@@ -1,5 +1,6 @@
 // Keys shared by the tests, made once per process (RSA generation is slow).
 import { generateKeyPairSync, type KeyObject } from 'node:crypto'
+import fc from 'fast-check'
 import { jwk, type Key } from '../src/index.js'
 
 const made = new Map<string, Key>()
@@ -74,3 +75,14 @@ export function b64(value: unknown): string {
     'base64url',
   )
 }
+
+/** Values that String() cannot convert, null where an object belongs, and sparse arrays. */
+export const oddValue = fc.constantFrom(
+  null,
+  Object.create(null) as object,
+  Symbol('odd'),
+  [Object.create(null) as object],
+  [Symbol('odd')],
+  new Array(2),
+  [null],
+)

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import fc from 'fast-check'
 import { errors, jwk, jws, jwt, Key } from '../src/index.js'
-import { keyFor, verifyKeyFor } from './fixtures.js'
+import { keyFor, oddValue, verifyKeyFor } from './fixtures.js'
 
 const ALGS = ['HS256', 'RS256', 'PS256', 'ES256', 'EdDSA'] as const
 const RUNS = Number(process.env.TESSERA_PROPERTY_RUNS ?? 1500)
@@ -186,16 +186,6 @@ test('arbitrary options give a result or a JWTError', () => {
   )
 })
 
-// Values that String() cannot convert, null where an object belongs, and sparse arrays.
-const oddValue = fc.constantFrom(
-  null,
-  Object.create(null) as object,
-  Symbol('odd'),
-  [Object.create(null) as object],
-  [Symbol('odd')],
-  new Array(2),
-  [null],
-)
 const oddOptions = fc.dictionary(
   fc.constantFrom('limits', 'algorithms', 'algorithm', 'crit', 'options', 'audience', 'typ', 'kid'),
   oddValue,

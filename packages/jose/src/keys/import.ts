@@ -7,7 +7,7 @@ import { LruCache } from '../internal/lru.js'
 import { InvalidKeyError } from '../errors.js'
 import { Key } from './key.js'
 import { KeySet } from './key-set.js'
-import { importJWK } from './jwk-import.js'
+import { importJWK, KEY_MEMBERS } from './jwk-import.js'
 import { assertNotKeyMaterialBytes, assertNotKeyMaterialText, importPem, parseDer } from './pem.js'
 import type { JWK, JWKS } from './jwk-types.js'
 
@@ -58,28 +58,8 @@ export function resolveSingleKey(input: unknown): Key {
   return key
 }
 
-// Every JWK member that importJWK or Key reads.
-const JWK_MEMBERS = [
-  'kty',
-  'crv',
-  'k',
-  'n',
-  'e',
-  'x',
-  'y',
-  'd',
-  'p',
-  'q',
-  'dp',
-  'dq',
-  'qi',
-  'oth',
-  'alg',
-  'use',
-  'key_ops',
-  'kid',
-  'ext',
-] as const
+// Every JWK member that importJWK or Key reads: the key material, and what binds or names it.
+const JWK_MEMBERS = ['kty', ...KEY_MEMBERS, 'alg', 'use', 'key_ops', 'kid', 'ext']
 
 /** The values that decide what an object imports to, compared by identity on each cache hit. */
 function snapshotOf(input: object): unknown[] {

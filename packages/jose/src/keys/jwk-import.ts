@@ -20,7 +20,8 @@ const PRIVATE_MEMBERS: Record<string, readonly string[]> = {
   EC: ['d'],
   OKP: ['d'],
 }
-const KEY_MEMBERS = new Set([
+/** The JWK members that hold key material, of any key type. */
+export const KEY_MEMBERS: ReadonlySet<string> = new Set([
   'k',
   'n',
   'e',

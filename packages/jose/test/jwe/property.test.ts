@@ -5,6 +5,7 @@ import { Buffer } from 'node:buffer'
 import { test } from 'node:test'
 import fc from 'fast-check'
 import { errors, jwe, jwt, type Key } from '../../src/index.js'
+import { oddValue } from '../fixtures.js'
 import { PASSWORD, curveKey, keyFor } from './keys.js'
 
 const RUNS = Math.ceil(Number(process.env.TESSERA_PROPERTY_RUNS ?? 1500) / 3)
@@ -233,16 +234,6 @@ test('arbitrary options and keys give a result or a JOSEError', () => {
   )
 })
 
-// Values that String() cannot convert, null where an object belongs, and sparse arrays.
-const oddValue = fc.constantFrom(
-  null,
-  Object.create(null) as object,
-  Symbol('odd'),
-  [Object.create(null) as object],
-  [Symbol('odd')],
-  new Array(2),
-  [null],
-)
 const oddOptions = fc.dictionary(
   fc.constantFrom('limits', 'algorithms', 'encryptions', 'crit', 'algorithm', 'encryption', 'zip'),
   oddValue,
