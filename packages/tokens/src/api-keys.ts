@@ -52,6 +52,12 @@ export function apiKeySessionId(keyId: string): string {
 }
 
 const KEY = /^tsk_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/
+const KEY_ID = /^[0-9a-f]{32}$/
+
+/** Whether `id` has the shape of an API key's id; nothing else can name a confidential client. */
+export function isApiKeyIdShape(id: string): boolean {
+  return KEY_ID.test(id)
+}
 const INVALID = 'invalid API key'
 
 /** The id in a string shaped like an API key (`tsk_<id>_<secret>`); undefined for anything else. */

@@ -14,6 +14,7 @@ import type {
 } from './stores/records.js'
 import { hashToken, newRefreshToken, openSuccessor, sealSuccessor } from './refresh-tokens.js'
 import { keptOrigin, MAX_IP, MAX_USER_AGENT } from './client-origin.js'
+import { isApiKeyIdShape } from './api-keys.js'
 
 /** Where the request came from. */
 export interface RequestContext {
@@ -207,5 +208,7 @@ async function clientMayRefresh(
   { authenticatedClient }: RefreshClient,
 ): Promise<boolean> {
   if (authenticatedClient !== undefined) return session.clientId === authenticatedClient
+  // A first-party or public client's id ('tessera', say) cannot be an API key's: no read needed.
+  if (!isApiKeyIdShape(session.clientId)) return true
   return (await tx.apiKeys.get(session.tenantId, session.clientId)) === undefined
 }
