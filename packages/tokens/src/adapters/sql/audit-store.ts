@@ -1,5 +1,5 @@
-import type { Insertable, Selectable } from 'kysely'
-import type { AuditEventsTable, AuditQueueTable } from '../../db/schema.js'
+import { PostgresAdapter, type Insertable, type Selectable } from 'kysely'
+import type { AuditEventsTable, AuditQueueTable, Millis } from '../../db/schema.js'
 import { chainEvent, GENESIS_HASH, recordEvent } from '../../audit/chain.js'
 import { decodeCursor, pageSize } from '../../audit/cursor.js'
 import type {
@@ -21,6 +21,16 @@ const nextSeq = prepared((db, tenantId: string) =>
     .set((eb) => ({ seq: eb('seq', '+', 1) }))
     .where('tenant_id', '=', tenantId)
     .returning(['seq', 'hash']),
+)
+// SQLite's form of nextSeq, in two statements: see takeNextSeq.
+const bumpSeq = prepared((db, tenantId: string) =>
+  db
+    .updateTable('audit_heads')
+    .set((eb) => ({ seq: eb('seq', '+', 1) }))
+    .where('tenant_id', '=', tenantId),
+)
+const headOf = prepared((db, tenantId: string) =>
+  db.selectFrom('audit_heads').select(['seq', 'hash']).where('tenant_id', '=', tenantId),
 )
 const setHeadHash = prepared((db, tenantId: string, hash: string) =>
   db.updateTable('audit_heads').set({ hash }).where('tenant_id', '=', tenantId),
@@ -329,10 +339,10 @@ export class SqlAuditStore implements AuditStore, SealTarget {
 async function appendChained(db: Executor, event: RecordedAuditEvent): Promise<void> {
   // Taking the next seq locks the head row until commit, so the chain never forks. A tenant's
   // first event creates its head.
-  let head = (await nextSeq(db, event.tenantId)).rows[0]
+  let head = await takeNextSeq(db, event.tenantId)
   if (head === undefined) {
     await createHead(db, event.tenantId)
-    head = (await nextSeq(db, event.tenantId)).rows[0]!
+    head = (await takeNextSeq(db, event.tenantId))!
   }
   const stored = chainEvent(event, millis(head.seq), head.hash)
   await insertEvent(
@@ -354,6 +364,25 @@ async function appendChained(db: Executor, event: RecordedAuditEvent): Promise<v
     stored.hash,
   )
   await setHeadHash(db, event.tenantId, stored.hash)
+}
+
+/**
+ * Advances the tenant's head by one and returns it (undefined before the tenant's first event).
+ * PostgreSQL does it in one statement, whose row lock holds the head until commit. On SQLite,
+ * RETURNING cost ten times the update itself (about 23 µs against 2 µs for an update and a select,
+ * on every audited change, refresh rotations included); there the update takes the database's one
+ * write lock, so the select that follows reads the head this transaction holds.
+ */
+async function takeNextSeq(
+  db: Executor,
+  tenantId: string,
+): Promise<{ seq: Millis; hash: string } | undefined> {
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    return (await nextSeq(db, tenantId)).rows[0]
+  }
+  const bumped = await bumpSeq(db, tenantId)
+  if (bumped.numAffectedRows === 0n) return undefined
+  return (await headOf(db, tenantId)).rows[0]
 }
 
 /** A tenant's head before its first event; nothing if another transaction made it first. */
