@@ -95,26 +95,38 @@ export class Tenants {
     return this.#storage.tenants.list()
   }
 
-  /** Changes a tenant's settings; unspecified fields keep their values. */
+  /**
+   * Changes a tenant's settings; unspecified fields keep their values. The settings are read in the
+   * transaction that writes them, locked until it ends: two changes made at once, here or on
+   * another instance, both land, whatever this instance's cache held.
+   */
   async configure(
     id: string,
     changes: Partial<TenantConfig>,
     by: AuditContext = {},
   ): Promise<TenantRecord> {
     requireObject(changes, 'the changes')
-    const current = await this.get(id)
+    if (typeof id !== 'string') throw new NotFoundError('no such tenant')
     const now = this.#clock()
-    const config = resolveTenantConfig({ ...current.config, ...changes })
-    // A key set holds secret keys or public ones, never both (so that no token can pass one kind
-    // for the other): a tenant whose keys were made for HMAC cannot rotate to RSA, and the reverse.
-    if (isHmac(config.signingAlgorithm) !== isHmac(current.config.signingAlgorithm)) {
-      throw new InvalidInputError(
-        "signingAlgorithm cannot change between HMAC (HS*) and public-key algorithms: the tenant's keys would mix secret and public keys; create a new tenant instead",
-      )
-    }
-    const updated: TenantRecord = { ...current, config, updatedAt: now }
-    await this.#storage.transaction(async (tx) => {
-      await tx.tenants.update(updated)
+    const updated = await this.#storage.transaction(async (tx) => {
+      const current = await tx.tenants.getForUpdate(id)
+      if (current === undefined) throw new NotFoundError('no such tenant')
+      const config = resolveTenantConfig({ ...current.config, ...changes })
+      // A key set holds secret keys or public ones, never both (so that no token can pass one kind
+      // for the other): a tenant whose keys were made for HMAC cannot rotate to RSA, and the reverse.
+      if (isHmac(config.signingAlgorithm) !== isHmac(current.config.signingAlgorithm)) {
+        throw new InvalidInputError(
+          "signingAlgorithm cannot change between HMAC (HS*) and public-key algorithms: the tenant's keys would mix secret and public keys; create a new tenant instead",
+        )
+      }
+      // Strictly later than the change it follows, so that the cache below can tell which of two
+      // changes is the newer even within one millisecond.
+      const record: TenantRecord = {
+        ...current,
+        config,
+        updatedAt: Math.max(now, current.updatedAt + 1),
+      }
+      await tx.tenants.update(record)
       await tx.audit.append({
         tenantId: id,
         type: 'tenant.updated',
@@ -125,8 +137,11 @@ export class Tenants {
         details: { changed: Object.keys(changes).sort() },
         time: now,
       })
+      return record
     })
-    this.#cache.set(id, updated)
+    // Changes made at once may settle in any order: the cache keeps the newer.
+    const cached = this.#cache.get(id)
+    if (cached === undefined || cached.updatedAt < updated.updatedAt) this.#cache.set(id, updated)
     return updated
   }
 

@@ -92,6 +92,7 @@ function observed(stores: Stores, record: (change: StateChange) => void): Stores
       create: reporting<TenantRecord>((tenant) => tenants.create(tenant), tenantOf),
       update: reporting<TenantRecord>((tenant) => tenants.update(tenant), tenantOf),
       get: (id) => tenants.get(id),
+      getForUpdate: (id) => tenants.getForUpdate(id),
       getByName: (name) => tenants.getByName(name),
       list: () => tenants.list(),
     },

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { Storage } from '../../src/stores/interfaces.js'
+import { Tenants } from '../../src/tenants.js'
 import { givenTenant, rejectsWith, T0, tenantRecord } from './fixtures.js'
 
 /** Registers the TenantStore contract tests against storages made by `make`. */
@@ -37,6 +38,60 @@ export function tenantStoreContract(make: () => Promise<Storage>): void {
     await storage.tenants.update(changed)
     assert.deepEqual(await storage.tenants.get(tenant.id), changed)
     assert.equal(await storage.tenants.getByName(tenant.name), undefined)
+  })
+
+  test('tenants: changes read with getForUpdate in concurrent transactions never overwrite each other', async () => {
+    const storage = await make()
+    const tenant = await givenTenant(storage)
+    assert.deepEqual(await storage.tenants.getForUpdate(tenant.id), tenant)
+    assert.equal(await storage.tenants.getForUpdate('missing'), undefined)
+    // Each transaction raises one setting by one: read, then write the whole record back.
+    const changes = 20
+    await Promise.all(
+      Array.from({ length: changes }, () =>
+        storage.transaction(async (stores) => {
+          const current = (await stores.tenants.getForUpdate(tenant.id))!
+          const config = {
+            ...current.config,
+            maxLoginAttempts: current.config.maxLoginAttempts + 1,
+          }
+          await stores.tenants.update({ ...current, config })
+        }),
+      ),
+    )
+    const { maxLoginAttempts } = (await storage.tenants.get(tenant.id))!.config
+    assert.equal(maxLoginAttempts, tenant.config.maxLoginAttempts + changes)
+  })
+
+  test('tenants: settings changed at once, or from an instance whose cache is stale, all land', async () => {
+    const storage = await make()
+    const tenant = await givenTenant(storage)
+    const here = new Tenants(storage, () => T0 + 1000)
+    const elsewhere = new Tenants(storage, () => T0 + 1000)
+    await elsewhere.get(tenant.id) // cached before the changes made here
+    await Promise.all([
+      here.configure(tenant.id, { accessTokenTtl: 300 }),
+      here.configure(tenant.id, { maxLoginAttempts: 9 }),
+      here.configure(tenant.id, { lockoutMinutes: 7 }),
+    ])
+    await elsewhere.configure(tenant.id, { reuseGraceSeconds: 5 })
+    const stored = (await storage.tenants.get(tenant.id))!
+    assert.deepEqual(
+      [
+        stored.config.accessTokenTtl,
+        stored.config.maxLoginAttempts,
+        stored.config.lockoutMinutes,
+        stored.config.reuseGraceSeconds,
+      ],
+      [300, 9, 7, 5],
+    )
+    // Each change is strictly later than the one before it, and each cache holds the newest it
+    // made, not an older one that settled after it.
+    assert.equal(stored.updatedAt, T0 + 1000 + 3)
+    assert.deepEqual(await elsewhere.get(tenant.id), stored)
+    assert.deepEqual((await here.get(tenant.id)).config.lockoutMinutes, 7)
+    assert.equal((await here.get(tenant.id)).updatedAt, T0 + 1000 + 2)
+    await rejectsWith(here.configure('missing', { accessTokenTtl: 300 }), 'ERR_NOT_FOUND')
   })
 
   test('tenants: updating a missing tenant creates nothing', async () => {

@@ -28,6 +28,11 @@ export class MemoryTenantStore implements TenantStore {
     })
   }
 
+  getForUpdate(id: string): Promise<TenantRecord | undefined> {
+    // One transaction at a time holds the state: nothing to lock.
+    return this.get(id)
+  }
+
   getByName(name: string): Promise<TenantRecord | undefined> {
     return this.#scope.run((state) => {
       for (const tenant of state.tenants.values()) if (tenant.name === name) return copy(tenant)

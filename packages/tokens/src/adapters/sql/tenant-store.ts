@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely'
+import { PostgresAdapter, type Selectable } from 'kysely'
 import type { TenantsTable } from '../../db/schema.js'
 import { resolveTenantConfig } from '../../tenant-config.js'
 import type { TenantStore } from '../../stores/interfaces.js'
@@ -24,6 +24,20 @@ export class SqlTenantStore implements TenantStore {
         .selectFrom('tenants')
         .selectAll()
         .where('id', '=', id)
+        .executeTakeFirst()
+      return row && fromRow(row)
+    })
+  }
+
+  getForUpdate(id: string): Promise<TenantRecord | undefined> {
+    // SQLite has no row locks, and needs none: it runs one write transaction at a time.
+    if (!(this.#db.getExecutor().adapter instanceof PostgresAdapter)) return this.get(id)
+    return guard('read tenant', async () => {
+      const row = await this.#db
+        .selectFrom('tenants')
+        .selectAll()
+        .where('id', '=', id)
+        .forUpdate()
         .executeTakeFirst()
       return row && fromRow(row)
     })
