@@ -79,7 +79,12 @@ export class Accounts {
     const passwordHash = await this.#ctx.passwords.hash(input.password)
     return this.#ctx.storage.transaction(async (stores) => {
       const { tenantId, username, email } = fields
-      // A login matches a username or an email, so each must be free in both columns.
+      // A login matches a username or an email, so each must be free in both columns. No unique
+      // index spans the two: the tenant's row, locked until commit, makes creations in one tenant
+      // take turns, so that two users created at once cannot both take one login.
+      if ((await stores.tenants.getForUpdate(tenantId)) === undefined) {
+        throw new NotFoundError('no such tenant')
+      }
       if (await stores.users.findByLogin(tenantId, username)) {
         throw new ConflictError('the username is taken in this tenant')
       }

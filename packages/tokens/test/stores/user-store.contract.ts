@@ -1,7 +1,9 @@
 // The UserStore contract: every adapter passes it.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { Accounts } from '../../src/accounts.js'
 import type { Storage } from '../../src/stores/interfaces.js'
+import { CountingHasher } from '../support.js'
 import { givenTenant, rejectsWith, T0, userRecord } from './fixtures.js'
 
 /** Registers the UserStore contract tests against storages made by `make`. */
@@ -36,6 +38,43 @@ export function userStoreContract(make: () => Promise<Storage>): void {
       ),
     )
     assert.equal((await storage.users.get(tenant.id, user.id))!.failedAttempts, attempts)
+  })
+
+  test('users: two users created at once never share a login, as username or as email', async () => {
+    const storage = await make()
+    const tenant = await givenTenant(storage)
+    // Every creation hashes its password first; held until all ten have, their transactions start
+    // together.
+    const creations = 10
+    const passwords = new CountingHasher()
+    const hashed: (() => void)[] = []
+    const hash = passwords.hash.bind(passwords)
+    passwords.hash = async (password) => {
+      const result = await hash(password)
+      await new Promise<void>((resolve) => {
+        hashed.push(resolve)
+        if (hashed.length === creations) hashed.forEach((release) => release())
+      })
+      return result
+    }
+    const accounts = new Accounts({ storage, passwords, clock: () => T0 })
+    const shared = 'shared@example.test'
+    const password = 'correct horse battery'
+    // Half take the login as their username, half as their email: a login matches either.
+    const results = await Promise.allSettled(
+      Array.from({ length: creations }, (_, i) =>
+        accounts.createUser(
+          i % 2 === 0
+            ? { tenantId: tenant.id, username: shared, password }
+            : { tenantId: tenant.id, username: `user-${i}`, email: shared, password },
+        ),
+      ),
+    )
+    assert.equal(results.filter((result) => result.status === 'fulfilled').length, 1)
+    for (const result of results) {
+      if (result.status === 'rejected') assert.equal(result.reason.code, 'ERR_CONFLICT')
+    }
+    assert.equal((await storage.users.list(tenant.id)).length, 1)
   })
 
   test('users: a user of tenant A is invisible in tenant B', async () => {
