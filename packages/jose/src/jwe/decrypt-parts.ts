@@ -95,8 +95,20 @@ export function openRecipient(
 ): { plaintext: Buffer; key: Key } | undefined {
   const { algs, header, compressed } = plan
   checkContentShape(algs.enc, content, compressed, policy.maxCompressedBytes)
+  // A key too weak to use is skipped, so that a set holding an old weak key still opens what its
+  // strong keys can, whatever their order; when every candidate is too weak, the first one's
+  // InvalidKeyError says why nothing could.
+  let weak: InvalidKeyError | undefined
+  let usable = 0
   for (const candidate of plan.keys) {
-    checkStrength(candidate, policy.insecureAllowWeakKeys)
+    try {
+      checkStrength(candidate, policy.insecureAllowWeakKeys)
+    } catch (err) {
+      if (!(err instanceof InvalidKeyError)) throw err
+      weak ??= err
+      continue
+    }
+    usable++
     let plaintext: Buffer
     try {
       const cek = unwrapCek(algs.alg, algs.enc, candidate, encryptedKey, header, policy, budget)
@@ -110,6 +122,7 @@ export function openRecipient(
     }
     return { plaintext, key: candidate }
   }
+  if (usable === 0 && weak !== undefined) throw weak
   return undefined
 }
 

@@ -9,6 +9,7 @@ import { resolveKey, type KeyInput } from '../keys/import.js'
 import { Key } from '../keys/key.js'
 import { KeySet } from '../keys/key-set.js'
 import { resolveAllowed, type AllowedAlgorithms } from '../jws/algorithms.js'
+import { WeakCandidates } from '../jws/verify-signature.js'
 
 /**
  * What the async paths verify with: anything `jwt.decode` takes, or a remote key set.
@@ -63,12 +64,14 @@ export async function verifySignatureAsync(
   if (candidates.length === 0) {
     throw new JWSSignatureError(`no key in the set can verify this ${alg.name} token`)
   }
+  const weak = new WeakCandidates()
   for (const candidate of candidates) {
+    if (weak.verifierOf(candidate, alg, insecureAllowWeakKeys) === undefined) continue
     if (await verifyWith(candidate, alg, signingInput, signature, insecureAllowWeakKeys)) {
       return candidate
     }
   }
-  throw new JWSSignatureError('the signature does not verify')
+  throw weak.failure()
 }
 
 function candidatesFor(
