@@ -14,14 +14,32 @@ export type AllowedAlgorithms = ReadonlyMap<string, SignatureAlgorithm>
  * is used (for a set: the `alg` of every key, which must all have one). `none` is never allowed.
  */
 export function resolveAllowed(algorithms: unknown, key: Key | KeySet): AllowedAlgorithms {
+  // The list of the last call, when it is the same array with the same names (an options object
+  // kept for every call): no key to build, no lookup.
+  if (last !== undefined && algorithms === last.list && sameNames(algorithms, last.names)) {
+    return last.allowed
+  }
   // Callers pass the same few lists over and over, usually as fresh literals: reuse the checked
   // allow-list by content.
   const cacheKey = listKey(algorithms)
   const cached = cacheKey === undefined ? undefined : allowListCache.get(cacheKey)
-  if (cached !== undefined) return cached
-  const allowed = buildAllowed(algorithms, key)
-  if (cacheKey !== undefined) allowListCache.set(cacheKey, allowed)
+  const allowed = cached ?? buildAllowed(algorithms, key)
+  if (cacheKey !== undefined) {
+    if (cached === undefined) allowListCache.set(cacheKey, allowed)
+    // A copy of the names: an array edited in place no longer matches it.
+    last = { list: algorithms, names: Array.isArray(algorithms) ? [...algorithms] : [], allowed }
+  }
   return allowed
+}
+
+let last: { list: unknown; names: readonly unknown[]; allowed: AllowedAlgorithms } | undefined
+
+// True when `list` (the array or name the last call passed) still holds `names`.
+function sameNames(list: unknown, names: readonly unknown[]): boolean {
+  if (!Array.isArray(list)) return true // a string: compared by value already
+  if (list.length !== names.length) return false
+  for (let i = 0; i < names.length; i++) if (list[i] !== names[i]) return false
+  return true
 }
 
 const allowListCache = new LruCache<string, AllowedAlgorithms>(64)

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { errors, jwk, jws } from '../../src/index.js'
+import { errors, jwk, jws, jwt } from '../../src/index.js'
 import { ALGORITHMS, b64, keyFor, verifyKeyFor, throwsCode } from '../fixtures.js'
 
 test('sign and verify round-trip objects, text and bytes with every algorithm', () => {
@@ -56,6 +56,24 @@ test('an allow-list naming an unknown algorithm never hits the cache of another 
     throwsCode(() => jws.verify(token, secret, [name]), 'ERR_JWS_ALGORITHM_NOT_ALLOWED')
     throwsCode(() => jws.verify(token, secret, name), 'ERR_JWS_ALGORITHM_NOT_ALLOWED')
   }
+})
+
+test('an allow-list array edited in place between calls is read again', () => {
+  const secret = 'k'.repeat(32)
+  const token = jws.sign({ sub: 'x' }, secret, { algorithm: 'HS256' })
+  const algorithms = ['HS256']
+  const options = { algorithms, audience: 'api' }
+  const claims = jwt.encode({ aud: 'api' }, secret, { algorithm: 'HS256' })
+  jws.verify(token, secret, algorithms)
+  assert.equal(jwt.decode(claims, secret, options).aud, 'api')
+  // The same array, now naming another algorithm: the last call's list must not be reused.
+  algorithms[0] = 'HS384'
+  throwsCode(() => jws.verify(token, secret, algorithms), 'ERR_JWS_ALGORITHM_NOT_ALLOWED')
+  throwsCode(() => jwt.decode(claims, secret, options), 'ERR_JWT_ALGORITHM_NOT_ALLOWED')
+  algorithms.push('HS256')
+  jws.verify(token, secret, algorithms)
+  algorithms.length = 1
+  throwsCode(() => jws.verify(token, secret, algorithms), 'ERR_JWS_ALGORITHM_NOT_ALLOWED')
 })
 
 test('alg none is never accepted, whatever the caller passes', () => {
