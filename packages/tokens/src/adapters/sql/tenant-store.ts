@@ -19,26 +19,19 @@ export class SqlTenantStore implements TenantStore {
   }
 
   get(id: string): Promise<TenantRecord | undefined> {
-    return guard('read tenant', async () => {
-      const row = await this.#db
-        .selectFrom('tenants')
-        .selectAll()
-        .where('id', '=', id)
-        .executeTakeFirst()
-      return row && fromRow(row)
-    })
+    return this.#read(id, false)
   }
 
   getForUpdate(id: string): Promise<TenantRecord | undefined> {
     // SQLite has no row locks, and needs none: it runs one write transaction at a time.
-    if (!(this.#db.getExecutor().adapter instanceof PostgresAdapter)) return this.get(id)
+    return this.#read(id, this.#db.getExecutor().adapter instanceof PostgresAdapter)
+  }
+
+  #read(id: string, lock: boolean): Promise<TenantRecord | undefined> {
     return guard('read tenant', async () => {
-      const row = await this.#db
-        .selectFrom('tenants')
-        .selectAll()
-        .where('id', '=', id)
-        .forUpdate()
-        .executeTakeFirst()
+      let query = this.#db.selectFrom('tenants').selectAll().where('id', '=', id)
+      if (lock) query = query.forUpdate()
+      const row = await query.executeTakeFirst()
       return row && fromRow(row)
     })
   }
