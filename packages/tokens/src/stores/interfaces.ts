@@ -21,8 +21,8 @@ export interface TenantStore {
   get(id: string): Promise<TenantRecord | undefined>
   /**
    * Reads a tenant that the transaction is about to change, locked until the transaction ends
-   * (PostgreSQL: `for update`; SQLite and memory run one write transaction at a time), so two
-   * changes of its settings never overwrite each other.
+   * (PostgreSQL: `for no key update`; SQLite and memory run one write transaction at a time), so
+   * two changes of its settings never overwrite each other.
    */
   getForUpdate(id: string): Promise<TenantRecord | undefined>
   getByName(name: string): Promise<TenantRecord | undefined>

@@ -30,7 +30,9 @@ export class SqlTenantStore implements TenantStore {
   #read(id: string, lock: boolean): Promise<TenantRecord | undefined> {
     return guard('read tenant', async () => {
       let query = this.#db.selectFrom('tenants').selectAll().where('id', '=', id)
-      if (lock) query = query.forUpdate()
+      // `for no key update`: changes of one tenant take turns, and unlike `for update` it does not
+      // hold up the foreign-key checks of the sessions and users inserted for it meanwhile.
+      if (lock) query = query.forNoKeyUpdate()
       const row = await query.executeTakeFirst()
       return row && fromRow(row)
     })
