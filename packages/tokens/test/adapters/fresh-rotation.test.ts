@@ -3,23 +3,16 @@
 // full path can tell the cases apart. Of concurrent rotations of one token exactly one wins.
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import { sql } from 'kysely'
 import { createSqlStorage } from '../../src/adapters/sql/storage.js'
 import { openPostgres } from '../../src/db/postgres.js'
 import type { FreshRotation, Storage } from '../../src/stores/interfaces.js'
 import type { RefreshTokenRecord, SessionRecord, UserRecord } from '../../src/stores/records.js'
-import { postgresAdapter, privateSchema } from '../stores/adapters.js'
+import { postgresForFile, privateSchema } from '../stores/adapters.js'
 import { chained, givenSession, refreshTokenRecord, T0 } from '../stores/fixtures.js'
 
-const adapter = postgresAdapter()
-const skip = adapter.skip ?? false
-before(() => (skip ? undefined : adapter.setup()))
-after(async () => {
-  if (skip) return
-  await adapter.closeMade()
-  await adapter.teardown()
-})
+const { adapter, skip } = postgresForFile()
 
 const NOW = T0 + 60_000
 const IDLE = 3_600_000

@@ -4,18 +4,11 @@
 // every login of the tenant until the change commits.
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { after, before, test } from 'node:test'
-import { postgresAdapter } from '../stores/adapters.js'
+import { test } from 'node:test'
+import { postgresForFile } from '../stores/adapters.js'
 import { givenSession, sessionRecord } from '../stores/fixtures.js'
 
-const adapter = postgresAdapter()
-const skip = adapter.skip ?? false
-before(() => (skip ? undefined : adapter.setup()))
-after(async () => {
-  if (skip) return
-  await adapter.closeMade()
-  await adapter.teardown()
-})
+const { adapter, skip } = postgresForFile()
 
 test(
   'a tenant locked for a change holds up its other changes, not the sessions made for it',

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { TestContext } from 'node:test'
+import { after, before, type TestContext } from 'node:test'
 import Database from 'better-sqlite3'
 import { sql } from 'kysely'
 import pg from 'pg'
@@ -119,6 +119,22 @@ export function postgresAdapter(url = process.env.TESSERA_TEST_PG_URL): TestAdap
       return createSqlStorage(db)
     }),
   }
+}
+
+/**
+ * The PostgreSQL adapter for a test file of its own: set up before the file's first test, and
+ * closed and torn down after its last. `skip` says why it cannot run here, or is false.
+ */
+export function postgresForFile(): { adapter: TestAdapter; skip: string | false } {
+  const adapter = postgresAdapter()
+  const skip = adapter.skip ?? false
+  before(() => (skip ? undefined : adapter.setup()))
+  after(async () => {
+    if (skip) return
+    await adapter.closeMade()
+    await adapter.teardown()
+  })
+  return { adapter, skip }
 }
 
 /** A PostgreSQL schema that belongs to one test. */
