@@ -112,8 +112,9 @@ export class Tenants {
       const current = await tx.tenants.getForUpdate(id)
       if (current === undefined) throw new NotFoundError('no such tenant')
       const config = resolveTenantConfig({ ...current.config, ...changes })
-      // A key set holds secret keys or public ones, never both (so that no token can pass one kind
-      // for the other): a tenant whose keys were made for HMAC cannot rotate to RSA, and the reverse.
+      // A key set holds secret keys or public ones, never both (so that no token can pass one
+      // kind for the other): a tenant whose keys were made for HMAC cannot rotate to RSA, and the
+      // reverse.
       if (isHmac(config.signingAlgorithm) !== isHmac(current.config.signingAlgorithm)) {
         throw new InvalidInputError(
           "signingAlgorithm cannot change between HMAC (HS*) and public-key algorithms: the tenant's keys would mix secret and public keys; create a new tenant instead",

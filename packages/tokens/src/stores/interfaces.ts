@@ -193,8 +193,9 @@ export interface Storage extends Stores {
    * Optional: the common case of a refresh rotation (see rotation.ts) as one atomic step, for a
    * storage where that saves round trips (PostgreSQL: one statement, where the steps take nine).
    * If `hash` names an unconsumed token, unexpired at `now`, of a session live at `now` whose user
-   * is enabled and whose client `authenticatedClient` may act for: consumes it for the successor, adds the successor, touches the session and records
-   * a `token.refreshed` event, and returns the session and user. Otherwise it changes nothing and
+   * is enabled and whose client `authenticatedClient` may act for: consumes it for the successor,
+   * adds the successor, touches the session and records a `token.refreshed` event, and returns the
+   * session and user. Otherwise it changes nothing and
    * returns undefined, and the caller takes the full path, which tells the other cases apart.
    */
   rotateFresh?(

@@ -22,9 +22,9 @@ interface Row {
 }
 
 // $1 tenant, $2 the presented token's hash, $3 now, $4 the successor's hash, $5 the sealed
-// successor, $6 its idle lifetime, $7 ip, $8 user agent, $9 the audit event's id, $10 the client the
-// request authenticated as (see RefreshClient in rotation.ts). A prepared
-// statement (see preparedOnPostgres): its result is two json columns, whatever the tables hold.
+// successor, $6 its idle lifetime, $7 ip, $8 user agent, $9 the audit event's id, $10 the client
+// the request authenticated as (see RefreshClient in rotation.ts). A prepared statement (see
+// preparedOnPostgres): its result is two json columns, whatever the tables hold.
 const ROTATE_FRESH = preparedOnPostgres(
   'tessera_rotate_fresh',
   `with fresh as (
