@@ -105,15 +105,20 @@ export class KeyManager implements SigningKeys {
    */
   async revoke(tenantId: string, kid: string, by: AuditContext = {}): Promise<void> {
     const now = this.#clock()
-    const { records } = await this.#current(tenantId)
-    const record = records.find((r) => r.kid === kid && r.state !== 'revoked')
-    if (record === undefined) throw new NotFoundError('no such key')
-    await this.#storage.transaction(async (tx) => {
+    // Read under the tenant's key lock rather than from this instance's cache: another instance may
+    // have added, activated or revoked a key since the cache was loaded, and an emergency must
+    // neither miss a key nor leave the tenant without an active one.
+    const wasActive = await this.#storage.transaction(async (tx) => {
+      await tx.signingKeys.lock(tenantId)
+      const records = await tx.signingKeys.list(tenantId)
+      const record = records.find((r) => r.kid === kid && r.state !== 'revoked')
+      if (record === undefined) throw new NotFoundError('no such key')
       await tx.signingKeys.update({ ...record, state: 'revoked', retiredAt: now, removeAt: now })
       await audit(tx, tenantId, 'key.revoked', 'critical', by, now, { kid })
+      return record.state === 'active'
     })
     this.#cache.delete(tenantId)
-    if (record.state === 'active') await this.#createFirstKey(tenantId)
+    if (wasActive) await this.#createFirstKey(tenantId)
   }
 
   /**

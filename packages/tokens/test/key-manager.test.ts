@@ -91,6 +91,40 @@ test('emergency revocation removes a key at once and a new key signs', async (t)
   await assert.rejects(keys.revoke(tenantId, 'no-such-kid'), errors.NotFoundError)
 })
 
+test('revocation acts on the stored keys, not on a stale cache of another instance', async (t) => {
+  const { keys, tenantId, storage, tenants, master, clock } = await setup(t)
+  // A second instance on the same database; its cache is loaded before this one changes the keys.
+  const other = new KeyManager({ storage, tenants, masterKey: master, clock: clock.fn })
+  const first = (await keys.signingKey(tenantId)).kid!
+  assert.equal((await other.signingKey(tenantId)).kid, first)
+
+  // A key this instance added: the other one has not heard of it yet, and still revokes it.
+  const added = await keys.rotate(tenantId)
+  await other.revoke(tenantId, added)
+  assert.equal(
+    (await keys.list(tenantId)).find((k) => k.kid === added)?.state,
+    'revoked',
+    'the key the other instance did not know of is revoked',
+  )
+
+  // The active key revoked here, then again there: the second finds it already revoked.
+  keys.invalidate(tenantId)
+  await keys.revoke(tenantId, first)
+  await assert.rejects(other.revoke(tenantId, first), errors.NotFoundError)
+
+  // The replacement, unknown to the other instance's cache, revoked there: a new key signs.
+  const replacement = (await keys.signingKey(tenantId)).kid!
+  assert.notEqual(replacement, first)
+  await other.revoke(tenantId, replacement)
+  keys.invalidate(tenantId)
+  const now = await keys.signingKey(tenantId)
+  assert.ok(now.kid !== replacement && now.kid !== first, 'the tenant still has a signing key')
+  const states = new Map((await keys.list(tenantId)).map((k) => [k.kid, k.state]))
+  assert.equal(states.get(replacement), 'revoked')
+  assert.equal(states.get(now.kid!), 'active')
+  assert.equal((await events(storage, tenantId, 'key.revoked')).length, 3)
+})
+
 test('scheduled rotation starts once the active key is older than the period', async (t) => {
   const { keys, tenantId, clock } = await setup(t)
   await keys.signingKey(tenantId)
