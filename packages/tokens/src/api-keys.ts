@@ -14,6 +14,7 @@ import {
   TokenRevokedError,
 } from './errors.js'
 import { requireObject, requireString } from './inputs.js'
+import { revocationExpiry } from './revocation-set.js'
 import type { Storage } from './stores/interfaces.js'
 import type { ApiKeyRecord, RevocationRecord } from './stores/records.js'
 import { checkNames } from './user-fields.js'
@@ -158,13 +159,12 @@ export class ApiKeys {
       if (revoked) {
         // Its access tokens end with it: they carry the key's session id.
         const tenant = await stores.tenants.get(tenantId)
-        const ttl = (tenant?.config.accessTokenTtl ?? 900) * 1000
         revocation = {
           tenantId,
           kind: 'session',
           subject: apiKeySessionId(id),
           cutoff: now,
-          expiresAt: now + ttl,
+          expiresAt: revocationExpiry(now, tenant?.config.accessTokenTtl ?? 900),
         }
         await stores.revocations.put(revocation)
         await stores.audit.append({

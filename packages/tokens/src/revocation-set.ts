@@ -66,12 +66,18 @@ export class RevocationSet {
     return this.#entries.has(slot(tenantId, 'session', sessionId))
   }
 
-  /** The smallest `iat` (seconds) a token for this user may carry now: at or past any cut-off. */
-  earliestIat(tenantId: string, userId: string, nowSeconds: number): number {
+  /**
+   * The smallest `iat` (seconds) a token for this user may carry now: past the second of every
+   * cut-off made before `since`, the creation of the session the token is for. A cut-off made at
+   * or after it (a logout-all or tenant revocation that ended the session while its token was being
+   * issued; the same millisecond counts as after) is not stepped over: the token stays revoked with
+   * its session.
+   */
+  earliestIat(tenantId: string, userId: string, nowSeconds: number, since = Infinity): number {
     return Math.max(
       nowSeconds,
-      this.#cutoffSeconds(slot(tenantId, 'user', userId)),
-      this.#cutoffSeconds(slot(tenantId, 'tenant', tenantId)),
+      this.#cutoffSeconds(slot(tenantId, 'user', userId), since),
+      this.#cutoffSeconds(slot(tenantId, 'tenant', tenantId), since),
     )
   }
 
@@ -92,10 +98,23 @@ export class RevocationSet {
     return this.#entries.size
   }
 
-  #cutoffSeconds(key: string): number {
+  #cutoffSeconds(key: string, madeBefore = Infinity): number {
     const entry = this.#entries.get(key)
-    return entry === undefined ? -Infinity : Math.floor(entry.cutoff / 1000) + 1
+    return entry === undefined || entry.cutoff >= madeBefore
+      ? -Infinity
+      : Math.floor(entry.cutoff / 1000) + 1
   }
+}
+
+/**
+ * When a revocation made `now` may be forgotten: once every token it covers has expired. A token's
+ * `iat` can be up to a second past its issue (see {@link RevocationSet.earliestIat}), so its `exp`
+ * can be too.
+ *
+ * @param accessTokenTtl - the tenant's access token lifetime, seconds
+ */
+export function revocationExpiry(now: number, accessTokenTtl: number): number {
+  return now + accessTokenTtl * 1000 + 1000
 }
 
 function slot(tenantId: string, kind: RevocationKind, subject: string): string {

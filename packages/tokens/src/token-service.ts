@@ -17,7 +17,7 @@ import {
 import { noMetrics, type TokenMetrics } from './metrics.js'
 import type { RateLimits } from './rate-limits.js'
 import { hashToken, isRefreshTokenShape, newRefreshToken } from './refresh-tokens.js'
-import { RevocationSet } from './revocation-set.js'
+import { RevocationSet, revocationExpiry } from './revocation-set.js'
 import { rotate, rotateFresh, type RefreshClient, type RequestContext } from './rotation.js'
 import type { SigningKeys } from './signing-keys.js'
 import type { Storage, Stores } from './stores/interfaces.js'
@@ -491,7 +491,7 @@ export class TokenService {
       kind: 'user',
       subject: userId,
       cutoff: now,
-      expiresAt: now + config.accessTokenTtl * 1000,
+      expiresAt: revocationExpiry(now, config.accessTokenTtl),
     }
     const ended = await this.#storage.transaction(async (tx) => {
       const ids = await tx.sessions.revokeAllForUser(context.tenantId, userId, now, 'logout all')
@@ -562,17 +562,27 @@ export class TokenService {
   ): Promise<void> {
     requireObject(context, 'the context')
     const config = await this.#config(context.tenantId)
-    const now = this.#clock()
-    const revocation: RevocationRecord = {
-      tenantId: context.tenantId,
-      kind: 'tenant',
-      subject: context.tenantId,
-      cutoff: now,
-      expiresAt: now + Math.max(config.accessTokenTtl, config.sessionAbsoluteTtl) * 1000,
-    }
-    await this.#storage.transaction(async (tx) => {
+    const revocation = await this.#storage.transaction(async (tx) => {
+      // The cut-off is read once the sessions are ended, in the transaction: a login or refresh
+      // that committed before it (in the same SQLite group commit, say) has a session created
+      // before the cut-off, so its token is not given an `iat` past it (see earliestIat).
+      const sessionsEnded = await tx.sessions.revokeAllForTenant(
+        context.tenantId,
+        this.#clock(),
+        'revoked',
+      )
+      const now = this.#clock()
+      const revocation: RevocationRecord = {
+        tenantId: context.tenantId,
+        kind: 'tenant',
+        subject: context.tenantId,
+        cutoff: now,
+        expiresAt: revocationExpiry(
+          now,
+          Math.max(config.accessTokenTtl, config.sessionAbsoluteTtl),
+        ),
+      }
       await tx.revocations.put(revocation)
-      const sessionsEnded = await tx.sessions.revokeAllForTenant(context.tenantId, now, 'revoked')
       await tx.audit.append({
         tenantId: context.tenantId,
         type: 'token.revoked',
@@ -583,6 +593,7 @@ export class TokenService {
         details: { scope: 'tenant', sessionsEnded },
         time: now,
       })
+      return revocation
     })
     this.#revoked.apply(revocation)
   }
@@ -642,7 +653,7 @@ export class TokenService {
       kind: 'session',
       subject: sessionId,
       cutoff: now,
-      expiresAt: now + config.accessTokenTtl * 1000,
+      expiresAt: revocationExpiry(now, config.accessTokenTtl),
     }
     const ended = await this.#storage.transaction(async (tx) => {
       const session = await tx.sessions.get(tenantId, sessionId)
@@ -701,7 +712,12 @@ export class TokenService {
     refreshExpiresAt: number,
     now: number,
   ): Promise<TokenPair> {
-    const iat = this.#revoked.earliestIat(session.tenantId, user.id, Math.floor(now / 1000))
+    const iat = this.#revoked.earliestIat(
+      session.tenantId,
+      user.id,
+      Math.floor(now / 1000),
+      session.createdAt,
+    )
     const { token, claims } = await this.#access.issue(config, {
       tenantId: session.tenantId,
       userId: user.id,

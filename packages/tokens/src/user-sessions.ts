@@ -5,6 +5,7 @@
 // the sessions were ended signs its token a moment later, with an `iat` past the cut-off, and only
 // its session's entry refuses it. Each revocation lasts one access-token lifetime, after which
 // every token it covers has expired anyway.
+import { revocationExpiry } from './revocation-set.js'
 import type { Stores } from './stores/interfaces.js'
 import type { RevocationRecord, TenantConfig, UserRecord } from './stores/records.js'
 
@@ -43,7 +44,7 @@ export async function endSessions(stores: Stores, input: EndSessionsInput): Prom
   const { user, config, now, reason, keep } = input
   const tenantId = user.tenantId
   const sessionIds = await stores.sessions.revokeAllForUser(tenantId, user.id, now, reason, keep)
-  const expiresAt = now + config.accessTokenTtl * 1000
+  const expiresAt = revocationExpiry(now, config.accessTokenTtl)
   const revocations = endedSessionRevocations(tenantId, sessionIds, now, expiresAt)
   if (keep === undefined) {
     revocations.push({ tenantId, kind: 'user', subject: user.id, cutoff: now, expiresAt })

@@ -145,7 +145,8 @@ test('disabling a user ends every session and cuts off its access tokens', async
     assert.equal(ended.revokedReason, 'user_disabled')
   }
   assert.equal((await storage.sessions.get(tenantId, carols.id))!.revokedAt, null)
-  const expiresAt = now + 900_000
+  // Until the last token it covers expires: 900 s, and a second for an iat past a cut-off.
+  const expiresAt = now + 901_000
   const cutoff = { tenantId, kind: 'user', subject: bob.id, cutoff: now, expiresAt }
   // Each ended session's tokens are revoked by its own entry too, whatever their iat.
   const bySession = sessions.map((s) => ({

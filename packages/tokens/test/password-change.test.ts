@@ -43,7 +43,7 @@ test('a password change ends every other session, keeps the current one, resets 
   const active = await storage.revocations.listActive(clock.now)
   assert.deepEqual(
     active.map((r) => [r.kind, r.subject, r.cutoff, r.expiresAt]).sort(),
-    others.map((s) => ['session', s.id, clock.now, clock.now + 900_000]).sort(),
+    others.map((s) => ['session', s.id, clock.now, clock.now + 901_000]).sort(),
   )
   assert.deepEqual(revoked.map((r) => r.subject).sort(), others.map((s) => s.id).sort())
   const user = (await storage.users.get(tenantId, bob.id))!

@@ -52,6 +52,10 @@ test('a tenant cut-off revokes every older token of the tenant', () => {
   assert.equal(set.revokedBy({ tid: T, jti: 'a', sid: 's', sub: 'u', iat: 6 }), undefined)
   assert.equal(set.revokedBy({ tid: T, jti: 'a', sid: 's', sub: 'u' }), 'tenant')
   assert.equal(set.earliestIat(T, 'anyone', 1), 6)
+  // Only for a session made after the cut-off: one it ended keeps an iat that it revokes.
+  assert.equal(set.earliestIat(T, 'anyone', 1, 5_001), 6)
+  assert.equal(set.earliestIat(T, 'anyone', 1, 5_000), 1)
+  assert.equal(set.earliestIat(T, 'anyone', 1, 4_000), 1)
 })
 
 test('revocations only widen, and are pruned once their tokens have expired', () => {

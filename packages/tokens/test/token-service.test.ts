@@ -429,9 +429,10 @@ test('sessions per device: list, end one, end the others, log out everywhere', a
   assert.equal(await service.logoutAll(user.id, { tenantId }), 2)
   await assert.rejects(service.validate(a.accessToken, { tenantId }), errors.TokenRevokedError)
   await assert.rejects(service.refresh(b.refreshToken, { tenantId }), errors.TokenRevokedError)
+  // A millisecond later (in the cut-off's own millisecond, a session's order is unknown).
+  clock.advance(1)
   const fresh = await login('after')
   await service.validate(fresh.accessToken, { tenantId })
-  clock.advance(1)
 })
 
 test('a session ended between a login committing and its token being signed refuses that token', async (t) => {
@@ -459,6 +460,8 @@ test('a session ended between a login committing and its token being signed refu
   for (const end of [
     () => service.logoutAll(user.id, { tenantId }),
     () => accounts.setDisabled(tenantId, user.id, true),
+    // No entry per session here: the token must not be given an iat past the tenant's cut-off.
+    () => service.revokeTenant({ tenantId }),
   ]) {
     await accounts.setDisabled(tenantId, user.id, false)
     inGap = end
@@ -468,6 +471,21 @@ test('a session ended between a login committing and its token being signed refu
     await service.reloadRevocations()
     await assert.rejects(service.validate(pair.accessToken, { tenantId }), errors.TokenRevokedError)
   }
+})
+
+test('a revocation is kept until the last token it covers expires, iat past a cut-off included', async (t) => {
+  const { service, tenantId, user, login, clock } = await setup(t)
+  clock.advance(100) // 0.1 s into a second
+  await service.logoutAll(user.id, { tenantId })
+  clock.advance(100)
+  const pair = await login() // its iat is the next second: its exp is up to a second later
+  assert.equal(pair.claims.iat, Math.floor(clock.now / 1000) + 1)
+  clock.advance(100)
+  await service.logout(pair.session.id, { tenantId })
+  clock.advance(900_000) // before the token's exp
+  assert.ok(pair.claims.exp * 1000 > clock.now)
+  await service.prune()
+  await assert.rejects(service.validate(pair.accessToken, { tenantId }), errors.TokenRevokedError)
 })
 
 test('a shorter access-token lifetime does not outlast revocations made under it', async (t) => {
@@ -501,7 +519,7 @@ test('a tenant that changes its signing algorithm accepts what its current keys 
 })
 
 test('a tenant-wide cut-off revokes every older token of that tenant', async (t) => {
-  const { service, tenantId, login, storage } = await setup(t)
+  const { service, tenantId, login, storage, clock } = await setup(t)
   const before = await login()
   const refreshed = await service.refresh(before.refreshToken, { tenantId })
   await service.revokeTenant({ tenantId })
@@ -516,6 +534,7 @@ test('a tenant-wide cut-off revokes every older token of that tenant', async (t)
   })
   const [revoked] = await events(storage, tenantId, 'token.revoked')
   assert.deepEqual(revoked!.details, { scope: 'tenant', sessionsEnded: 1 })
+  clock.advance(1)
   const after = await login()
   await service.validate(after.accessToken, { tenantId })
   await service.refresh(after.refreshToken, { tenantId })
