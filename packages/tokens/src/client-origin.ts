@@ -10,7 +10,7 @@ export const MAX_IP = 64
 
 /**
  * A client's IP address or user agent as stored: null when absent or not text, else at most `max`
- * characters.
+ * characters, cut between characters (never inside a surrogate pair), in {@link storableText}.
  *
  * @example
  * ```ts
@@ -19,5 +19,29 @@ export const MAX_IP = 64
  */
 export function keptOrigin(value: unknown, max: number): string | null {
   if (typeof value !== 'string') return null
-  return value.length > max ? value.slice(0, max) : value
+  let kept = value
+  if (value.length > max) {
+    const last = value.charCodeAt(max - 1)
+    kept = value.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max)
+  }
+  return storableText(kept)
+}
+
+// A lone surrogate (which UTF-8 cannot encode) or a NUL (which PostgreSQL's text refuses).
+// eslint-disable-next-line no-control-regex -- the NUL is what it looks for
+const UNSTORABLE = /[\p{Surrogate}\u0000]/gu
+
+/**
+ * Text as every store keeps it: a lone surrogate, which a store writes as U+FFFD when it encodes
+ * UTF-8, and a NUL, which PostgreSQL refuses, both replaced by U+FFFD. An audit event is hashed
+ * after this, so its hash covers exactly what the store gives back.
+ *
+ * @example
+ * ```ts
+ * storableText('a\ud800b') // 'a\ufffdb'
+ * ```
+ */
+export function storableText(value: string): string {
+  UNSTORABLE.lastIndex = 0
+  return UNSTORABLE.test(value) ? value.replace(UNSTORABLE, '\ufffd') : value
 }

@@ -2,7 +2,7 @@
 // an edited, inserted or deleted row breaks the chain from that point on.
 import { createHash } from 'node:crypto'
 import { randomUUID } from 'node:crypto'
-import { keptOrigin, MAX_IP, MAX_USER_AGENT } from '../client-origin.js'
+import { keptOrigin, MAX_IP, MAX_USER_AGENT, storableText } from '../client-origin.js'
 import type { AuditEvent, RecordedAuditEvent, StoredAuditEvent } from './events.js'
 
 /** The hash before a tenant's first event. */
@@ -55,15 +55,18 @@ export function recordEvent(event: AuditEvent, now: number = Date.now()): Record
     time: event.time ?? now,
     type: event.type,
     severity: event.severity,
-    actor: event.actor ?? null,
-    userId: event.userId ?? null,
-    sessionId: event.sessionId ?? null,
-    jti: event.jti ?? null,
+    actor: maybeText(event.actor),
+    userId: maybeText(event.userId),
+    sessionId: maybeText(event.sessionId),
+    jti: maybeText(event.jti),
     ip: keptOrigin(event.ip, MAX_IP),
     userAgent: keptOrigin(event.userAgent, MAX_USER_AGENT),
     details: JSON.parse(JSON.stringify(event.details ?? {})) as Record<string, unknown>,
   }
 }
+
+const maybeText = (value: string | null | undefined): string | null =>
+  value == null ? null : storableText(value)
 
 /** A recorded event given its place in the tenant's chain (`seq`, the previous event's hash). */
 export function chainEvent(

@@ -33,6 +33,31 @@ function assertChained(events: StoredAuditEvent[], from = 1, prev = GENESIS_HASH
 
 /** Registers the AuditStore contract tests against storages made by `make`. */
 export function auditStoreContract(make: () => Promise<Storage>): void {
+  test('audit: text a store cannot keep as given is recorded as stored, so the chain verifies', async () => {
+    const storage = await make()
+    const tenantId = uid('t')
+    // A user agent cut at its limit inside a surrogate pair, a lone surrogate, and a NUL (which
+    // PostgreSQL's text refuses).
+    await appendAll(storage, [
+      {
+        tenantId,
+        type: 'login.succeeded',
+        severity: 'info',
+        actor: 'ad\ud800a',
+        ip: '192.0.2.1\u0000',
+        userAgent: `${'A'.repeat(511)}\u{1F600} Mobile`,
+        details: { note: 'x\udc00y' },
+        time: T0,
+      },
+    ])
+    const [stored] = await storage.audit.query({ tenantId })
+    assert.ok(stored)
+    assert.equal(stored.userAgent, 'A'.repeat(511))
+    assert.equal(stored.actor, 'ad\ufffda')
+    assert.equal(stored.ip, '192.0.2.1\ufffd')
+    assertChained([stored])
+  })
+
   test('audit: append chains events per tenant and moves the head', async () => {
     const storage = await make()
     const tenantId = uid('t')
