@@ -8,6 +8,17 @@ import { givenTenant, rejectsWith, T0, userRecord } from './fixtures.js'
 
 /** Registers the UserStore contract tests against storages made by `make`. */
 export function userStoreContract(make: () => Promise<Storage>): void {
+  test('users: a login holding a NUL finds nobody, or is refused as invalid input', async () => {
+    const storage = await make()
+    const { id: tenantId } = await givenTenant(storage)
+    // PostgreSQL's text cannot hold a NUL: that is the caller's input, not the store failing.
+    try {
+      assert.equal(await storage.users.findByLogin(tenantId, 'a\u0000b'), undefined)
+    } catch (err) {
+      assert.equal((err as { code?: unknown }).code, 'ERR_INVALID_INPUT')
+    }
+  })
+
   test('users: create, then get and find by username or email', async () => {
     const storage = await make()
     const tenant = await givenTenant(storage)

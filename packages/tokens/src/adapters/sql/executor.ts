@@ -9,7 +9,12 @@ import {
 import { preparedOnPostgres } from '../../db/postgres.js'
 import type { Database, Millis } from '../../db/schema.js'
 import { sqliteRunner } from '../../db/sqlite.js'
-import { ConflictError, StoreUnavailableError, TokenError } from '../../errors.js'
+import {
+  ConflictError,
+  InvalidInputError,
+  StoreUnavailableError,
+  TokenError,
+} from '../../errors.js'
 
 /** A connection or a transaction: SQL stores run on either. */
 export type Executor = Kysely<Database> | Transaction<Database>
@@ -40,6 +45,13 @@ export async function guard<T>(what: string, run: () => Promise<T>): Promise<T> 
       code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
     ) {
       throw new ConflictError(`${what}: already exists`, { cause: err })
+    }
+    // PostgreSQL refuses a NUL in text (22021) and a character its encoding lacks (22P05): the
+    // input is bad, the store is fine.
+    if (code === '22021' || code === '22P05') {
+      throw new InvalidInputError(`${what}: the text holds a character that cannot be stored`, {
+        cause: err,
+      })
     }
     throw new StoreUnavailableError(`${what}: the store failed`, { cause: err })
   }
