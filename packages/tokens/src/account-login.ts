@@ -12,6 +12,7 @@ import {
   RateLimitedError,
   type TokenError,
 } from './errors.js'
+import { requireObject } from './inputs.js'
 import type { TokenMetrics } from './metrics.js'
 import type { PasswordHasher } from './passwords.js'
 import type { RateLimits } from './rate-limits.js'
@@ -71,6 +72,7 @@ export async function authenticate(
   input: LoginInput,
   onAuthenticated?: OnAuthenticated,
 ): Promise<UserRecord> {
+  requireObject(input, 'the login')
   const { tenantId, password } = input
   if (typeof tenantId !== 'string' || typeof input.login !== 'string') {
     throw new InvalidInputError('tenantId and login must be strings')

@@ -9,7 +9,7 @@ import {
   type OnAuthenticated,
 } from './account-login.js'
 import type { AuditContext, AuditEventType, AuditSeverity } from './audit/events.js'
-import { ConflictError, NotFoundError } from './errors.js'
+import { ConflictError, InvalidInputError, NotFoundError } from './errors.js'
 import { requireObject, requireString } from './inputs.js'
 import { noMetrics, type TokenMetrics } from './metrics.js'
 import { changePassword, type ChangePasswordInput } from './password-change.js'
@@ -149,6 +149,7 @@ export class Accounts {
     disabled: boolean,
     context: AuditContext = {},
   ): Promise<User> {
+    if (typeof disabled !== 'boolean') throw new InvalidInputError('disabled must be true or false')
     const config = await tenantConfig(this.#ctx.storage, tenantId)
     const { user, revocations } = await this.#change(
       tenantId,

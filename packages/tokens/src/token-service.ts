@@ -305,6 +305,7 @@ export class TokenService {
   ): Promise<{ accessToken: string; expiresIn: number; claims: AccessTokenClaims }> {
     requireObject(apiKey, 'the API key')
     requireObject(context, 'the context')
+    if (!Array.isArray(apiKey.scopes)) throw new InvalidInputError('the API key has no scopes')
     if (context.scopes !== undefined && !Array.isArray(context.scopes)) {
       throw new InvalidInputError('scopes must be an array of strings')
     }
@@ -455,6 +456,7 @@ export class TokenService {
    * the token's claims.
    */
   async introspect(token: string, context: { tenantId: string }): Promise<Record<string, unknown>> {
+    requireObject(context, 'the context')
     if (typeof token !== 'string') return { active: false }
     if (isRefreshTokenShape(token)) return this.#introspectRefresh(token, context.tenantId)
     try {
@@ -545,6 +547,7 @@ export class TokenService {
     keep: string,
     context: RequestContext & { tenantId: string; actor?: string },
   ): Promise<number> {
+    requireObject(context, 'the context')
     let ended = 0
     for (const session of await this.listSessions(context.tenantId, userId)) {
       if (session.id === keep || session.revokedAt !== null) continue
@@ -608,8 +611,13 @@ export class TokenService {
     const dayAgo = now - 24 * 3600 * 1000
     await this.#storage.revocations.prune(now)
     this.#revoked.prune(now)
-    // The longest grace window any tenant may set is bounded by the absolute session lifetime.
-    await this.#storage.sessions.pruneSealed(dayAgo)
+    // A sealed successor is what a retry within the grace window gets back: it is kept for the
+    // longest window any tenant has set, and at least a day.
+    const longestGrace = Math.max(
+      0,
+      ...(await this.#storage.tenants.list()).map((tenant) => tenant.config.reuseGraceSeconds),
+    )
+    await this.#storage.sessions.pruneSealed(Math.min(dayAgo, now - longestGrace * 1000))
     await this.#storage.sessions.pruneRefreshTokens(dayAgo)
   }
 

@@ -151,6 +151,20 @@ test('bad input from a JavaScript caller is an InvalidInputError, never a TypeEr
     ['apiKeys.revoke with an object id', () => apiKeys.revoke(tenantId, any({}))],
     ['tenants.configure(null)', () => tenants.configure(tenantId, any(null))],
     ['new MasterKey(5)', async () => new MasterKey(any(5))],
+    ['introspect without a context', () => service.introspect(pair.refreshToken, any(undefined))],
+    [
+      'endOtherSessions without a context',
+      () => service.endOtherSessions(user.id, pair.session.id, any(null)),
+    ],
+    ['authenticate(undefined)', () => accounts.authenticate(any(undefined))],
+    [
+      'issueForClient with a key without scopes',
+      () => service.issueForClient(any({ id: 'k', tenantId }), { tenantId }),
+    ],
+    [
+      'setDisabled without a boolean',
+      () => accounts.setDisabled(tenantId, user.id, any(undefined)),
+    ],
   ]
   for (const [name, call] of calls) {
     await assert.rejects(call(), errors.InvalidInputError, name)
@@ -486,6 +500,16 @@ test('a revocation is kept until the last token it covers expires, iat past a cu
   assert.ok(pair.claims.exp * 1000 > clock.now)
   await service.prune()
   await assert.rejects(service.validate(pair.accessToken, { tenantId }), errors.TokenRevokedError)
+})
+
+test('prune keeps the successor a retry gets back for a grace window longer than a day', async (t) => {
+  const { service, tenantId, login, clock } = await setup(t, { reuseGraceSeconds: 48 * 3600 })
+  const first = await login()
+  const next = await service.refresh(first.refreshToken, { tenantId })
+  clock.advance(30 * 3600 * 1000)
+  await service.prune()
+  const retry = await service.refresh(first.refreshToken, { tenantId })
+  assert.equal(retry.refreshToken, next.refreshToken)
 })
 
 test('a shorter access-token lifetime does not outlast revocations made under it', async (t) => {
