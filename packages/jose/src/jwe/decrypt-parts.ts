@@ -2,8 +2,10 @@
 // 5.2): for each recipient, check its header against the caller's lists, check the content's shape,
 // then try each candidate key. Synchronous; an async variant can reuse every step but unwrapCek.
 import type { Buffer } from 'node:buffer'
+import type { KeyManagementAlgorithm } from '../algorithms/registry.js'
 import type { JOSEError } from '../errors.js'
-import { InvalidKeyError, JWEAlgorithmError, JWEDecryptionError } from '../errors.js'
+import { InvalidKeyError, JWEAlgorithmError, JWEDecryptionError, JWEError } from '../errors.js'
+import { isJsonObject } from '../internal/json.js'
 import { Key } from '../keys/key.js'
 import type { KeySet } from '../keys/key-set.js'
 import { checkContentShape, contentAad, decryptionFailed, openContent } from './content.js'
@@ -34,10 +36,16 @@ export interface RecipientPlan {
   header: Record<string, unknown>
   algs: HeaderAlgorithms
   compressed: boolean
-  /** The keys to try, in order; empty when none can serve `alg` and `enc`. */
+  /** The keys to try, in order; empty when none can serve `alg` and `enc`, or the `epk`. */
   keys: readonly Key[]
-  /** Why no key can, when none can. */
+  /** Why no key can serve `alg` and `enc`, when none can. */
   reason: string | undefined
+  /**
+   * Why no key is tried when some could serve `alg` and `enc` but none is on the curve of the
+   * ECDH-ES `epk`: the error for a JWE with this recipient alone. With several recipients this
+   * one is skipped; it is for someone else's key.
+   */
+  mismatch: JWEError | undefined
 }
 
 /**
@@ -63,6 +71,7 @@ export function planRecipient(
     compressed: header.zip !== undefined,
     keys: found.keys,
     reason: found.reason,
+    mismatch: found.mismatch,
   }
 }
 
@@ -73,13 +82,19 @@ export interface JWEContent {
   tag: Buffer
 }
 
+/** A recipient opened: its plaintext, and the key that decrypted it. */
+export interface OpenedRecipient {
+  plaintext: Buffer
+  key: Key
+}
+
 /**
  * Checks the content's shape for the recipient's `enc`, then tries each of its keys: recover the
  * CEK, decrypt, inflate. Returns the plaintext and the key, or undefined when no key decrypts
  * (every such failure looks the same). PBES2 derivations draw on `budget`, one per token.
  *
- * @throws JWEError, JWELimitError for a malformed or oversized content, InvalidKeyError for a key
- *   too weak to use
+ * @throws JWEError, JWELimitError for a malformed or oversized content, InvalidKeyError when every
+ *   candidate is too weak to use
  * @example
  * ```ts
  * const opened = openRecipient(plan, encryptedKey, content, contentAad(protectedB64, undefined), policy)
@@ -92,7 +107,22 @@ export function openRecipient(
   aad: Buffer,
   policy: DecryptPolicy,
   budget: Pbes2Budget = { remaining: policy.maxPbes2Count },
-): { plaintext: Buffer; key: Key } | undefined {
+): OpenedRecipient | undefined {
+  const outcome = tryKeys(plan, encryptedKey, content, aad, policy, budget)
+  if (outcome instanceof InvalidKeyError) throw outcome
+  return outcome
+}
+
+// openRecipient, with "every candidate is too weak" returned (the first one's InvalidKeyError)
+// rather than thrown, so that decryptParts can go on to the next recipient.
+function tryKeys(
+  plan: RecipientPlan,
+  encryptedKey: Buffer,
+  content: JWEContent,
+  aad: Buffer,
+  policy: DecryptPolicy,
+  budget: Pbes2Budget,
+): OpenedRecipient | InvalidKeyError | undefined {
   const { algs, header, compressed } = plan
   checkContentShape(algs.enc, content, compressed, policy.maxCompressedBytes)
   // A key too weak to use is skipped, so that a set holding an old weak key still opens what its
@@ -122,8 +152,7 @@ export function openRecipient(
     }
     return { plaintext, key: candidate }
   }
-  if (usable === 0 && weak !== undefined) throw weak
-  return undefined
+  return usable === 0 ? weak : undefined
 }
 
 /**
@@ -143,7 +172,9 @@ export function notDecrypted(attempted: boolean, unusable: string | undefined): 
 }
 
 /**
- * Decrypts parsed JWE parts with a key or a key set, under a compiled policy.
+ * Decrypts parsed JWE parts with a key or a key set, under a compiled policy. With several
+ * recipients, one whose `alg` is not allowed, whose `epk` is on a curve none of the keys is on, or
+ * that only keys too weak to use could open is skipped; a JWE with one recipient gets its error.
  *
  * @throws JWEError, JWEAlgorithmError, JWEDecryptionError, JWELimitError, JWENotSupportedError,
  *   InvalidKeyError
@@ -158,7 +189,9 @@ export function decryptParts(
   policy: DecryptPolicy,
 ): DecryptedJWE {
   const aad = contentAad(parts.protectedB64, parts.aadB64)
+  const alone = parts.recipients.length === 1
   let notAllowed: JOSEError | undefined
+  let weak: InvalidKeyError | undefined
   let unusable: string | undefined
   let attempted = false
   const budget: Pbes2Budget = { remaining: policy.maxPbes2Count }
@@ -174,27 +207,48 @@ export function decryptParts(
       plan = planRecipient(header, parts.protectedHeader, key, policy)
     } catch (err) {
       // With several recipients, one we may not use is skipped; the others may be for us.
-      if (!(err instanceof JWEAlgorithmError) || parts.recipients.length === 1) throw err
+      if (!(err instanceof JWEAlgorithmError) || alone) throw err
       notAllowed ??= err
       continue
     }
+    // Skipped too, with several: one whose epk is on a curve none of our keys is on (it is for
+    // someone else's key), and one only keys too weak to use could open (another may be for a
+    // strong one).
+    if (plan.mismatch !== undefined) {
+      if (alone) throw plan.mismatch
+      unusable ??= plan.mismatch.message
+      continue
+    }
     unusable ??= plan.reason
-    const opened = openRecipient(plan, recipient.encryptedKey, parts, aad, policy, budget)
+    const opened = tryKeys(plan, recipient.encryptedKey, parts, aad, policy, budget)
+    if (opened instanceof InvalidKeyError) {
+      if (alone) throw opened
+      weak ??= opened
+      continue
+    }
     if (plan.keys.length > 0) attempted = true
     if (opened !== undefined) return { ...opened, recipientIndex: index, header }
   }
+  // Nothing was tried with a usable key: say why, the weakness of our keys first.
+  if (!attempted && weak !== undefined) throw weak
   if (!attempted && notAllowed !== undefined) throw notAllowed
   throw notDecrypted(attempted, unusable)
 }
 
+// The keys that may decrypt one recipient: the key, or the keys of the set with the header's `kid`,
+// that can serve `alg` and `enc`; for ECDH-ES, only those on the curve of the header's `epk`.
 function candidates(
   key: Key | KeySet,
   { alg, enc }: HeaderAlgorithms,
   header: Record<string, unknown>,
-): { keys: Key[]; reason?: string } {
+): { keys: Key[]; reason?: string; mismatch?: JWEError } {
   if (key instanceof Key) {
     const reason = key.unusableForEncryption(alg, enc, 'decrypt')
-    return reason === undefined ? { keys: [key] } : { keys: [], reason }
+    if (reason !== undefined) return { keys: [], reason }
+    if (!onEpkCurve(key, alg, header.epk)) {
+      return { keys: [], mismatch: new JWEError(`"epk" must be a ${key.kty} key on ${key.crv}`) }
+    }
+    return { keys: [key] }
   }
   const kid = header.kid as string | undefined
   const keys = key.keys.filter(
@@ -202,7 +256,20 @@ function candidates(
       (kid === undefined || k.kid === kid) &&
       k.unusableForEncryption(alg, enc, 'decrypt') === undefined,
   )
-  return keys.length > 0 ? { keys } : { keys, reason: `no key in the set can decrypt ${alg.name}` }
+  if (keys.length === 0) return { keys, reason: `no key in the set can decrypt ${alg.name}` }
+  const onCurve = keys.filter((k) => onEpkCurve(k, alg, header.epk))
+  if (onCurve.length > 0) return { keys: onCurve }
+  // In words of our own: the header's strings are the sender's choice.
+  return { keys: [], mismatch: new JWEError('no key in the set is on the "epk"\'s curve') }
+}
+
+// Whether an ECDH-ES key is of the type and on the curve the `epk` names. This selects, like `kid`:
+// `alg` is already from the caller's list, and agreeWithEpk still refuses any epk that is not a
+// point on the key's own curve, so an epk whose label lies is refused, never agreed with.
+// Anything but a JSON object is left for agreeWithEpk to refuse.
+function onEpkCurve(key: Key, alg: KeyManagementAlgorithm, epk: unknown): boolean {
+  if (alg.family !== 'ecdh-es' || !isJsonObject(epk)) return true
+  return epk.kty === key.kty && epk.crv === key.crv
 }
 
 /**

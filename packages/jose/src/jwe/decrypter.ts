@@ -76,6 +76,7 @@ export function createDecrypter(options: JWEDecrypterOptions): Decrypter {
     const dots = compactDots(token, limits)
     const { recipient, aad } = plans.get(token, dots[0])
     const body = decodeCompactBody(token, dots)
+    if (recipient.mismatch !== undefined) throw recipient.mismatch
     const opened = openRecipient(recipient, body.encryptedKey, body, aad, policy)
     if (opened === undefined) throw notDecrypted(recipient.keys.length > 0, recipient.reason)
     return opened.plaintext

@@ -40,7 +40,8 @@ export interface JWEEncryptJSONOptions {
  * Encrypts a plaintext to one or more recipients in the JWE JSON Serialization (RFC 7516 section
  * 7.2): general by default, flattened on request. Each recipient's `alg` and its parameters go in
  * its own header, unless a single recipient's `alg` is placed in the protected or unprotected
- * header; `enc` and `zip` are protected unless `enc` is placed in the unprotected header.
+ * header; `enc` and `zip` are protected unless `enc` is placed in the unprotected header. A key's
+ * `kid` goes in its recipient's header, unless the caller put a `kid` in that or a shared header.
  *
  * @example
  * ```ts
@@ -88,7 +89,14 @@ export function encryptJSON(
       throw new InvalidOptionsError('a recipient names two different algorithms')
     }
     const alg = chooseAlgorithm(recipient.algorithm ?? named, key)
-    const withKid = key.kid !== undefined && placement === 'recipient' && header?.kid === undefined
+    // The key's kid names its recipient, unless the caller put a kid in a header already: a
+    // shared one names every recipient, and a name in two headers is refused (RFC 7516 section
+    // 7.2.1).
+    const kidGiven =
+      header?.kid !== undefined ||
+      protectedHeader.kid !== undefined ||
+      unprotected?.kid !== undefined
+    const withKid = key.kid !== undefined && placement === 'recipient' && !kidGiven
     const own = withKid ? { ...header, kid: key.kid } : header
     return { key, alg, header: own, placement }
   })

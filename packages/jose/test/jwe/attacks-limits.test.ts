@@ -2,7 +2,7 @@
 // PBES2 iteration counts, invalid-curve ECDH-ES.
 import assert from 'node:assert/strict'
 import { Buffer, constants } from 'node:buffer'
-import { errors, jwk } from '../../src/index.js'
+import { errors, jwk, Key } from '../../src/index.js'
 import { throwsCode } from '../fixtures.js'
 import { testBoth } from './implementations.js'
 import { PASSWORD, curveKey, keyFor } from './keys.js'
@@ -161,6 +161,42 @@ testBoth(
     throwsCode(() => decrypt(other, key, options), 'ERR_JWE_DECRYPTION_FAILED')
     const missing = tamper(token, (p) => delete p.header.epk)
     throwsCode(() => decrypt(missing, key, options), 'ERR_JWE_INVALID')
+  },
+)
+
+testBoth(
+  'ECDH-ES: a key set on several curves tries only its keys on the epk’s curve, in any order',
+  ({ encrypt, decrypt }) => {
+    // Keys without a kid, so that nothing but the epk can tell them apart.
+    const bare = (crv: 'P-256' | 'P-384' | 'X25519' | 'X448') => new Key(curveKey(crv).keyObject)
+    const options = { algorithms: ['ECDH-ES+A128KW'] }
+    const pairs = [
+      ['X25519', 'P-256'],
+      ['P-384', 'P-256'],
+      ['X448', 'X25519'],
+    ] as const
+    for (const [target, other] of pairs) {
+      const token = encrypt(TEXT, bare(target).publicKey(), { algorithm: 'ECDH-ES+A128KW' })
+      for (const keys of [
+        [bare(other), bare(target)],
+        [bare(target), bare(other)],
+      ]) {
+        assert.equal(decrypt(token, new jwk.KeySet(keys), options).toString(), TEXT)
+      }
+      // No key of the set on the epk's curve: the header is refused, in words of our own.
+      const set = new jwk.KeySet([bare(other)])
+      throwsCode(() => decrypt(token, set, options), 'ERR_JWE_INVALID', errors.JWEError)
+    }
+    const labelled = encrypt(TEXT, bare('P-256').publicKey(), { algorithm: 'ECDH-ES+A128KW' })
+    const named = tamper(labelled, (p) => (p.header.epk = { kty: 'EC', crv: '<not a curve>' }))
+    const set = new jwk.KeySet([bare('P-256'), bare('X25519')])
+    const err = throwsCode(() => decrypt(named, set, options), 'ERR_JWE_INVALID', errors.JWEError)
+    assert.doesNotMatch(err.message, /not a curve/)
+    // The epk's label only selects: the point is still checked on that curve (invalid curve).
+    const p384 = curveKey('P-384').publicKey().toJWK()
+    const mislabelled = tamper(labelled, (p) => (p.header.epk = { ...p384, crv: 'P-256' }))
+    const both = new jwk.KeySet([bare('P-384'), bare('P-256')])
+    throwsCode(() => decrypt(mislabelled, both, options), 'ERR_JWE_INVALID', errors.JWEError)
   },
 )
 

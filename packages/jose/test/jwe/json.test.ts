@@ -1,9 +1,9 @@
 // The JWE JSON Serialization: several recipients, flattened, unprotected headers, aad.
 import assert from 'node:assert/strict'
 import { Buffer } from 'node:buffer'
-import { randomBytes } from 'node:crypto'
+import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { test } from 'node:test'
-import { errors, jwe, jwk } from '../../src/index.js'
+import { errors, jwe, jwk, Key } from '../../src/index.js'
 import { throwsCode } from '../fixtures.js'
 import { PASSWORD, curveKey, keyFor } from './keys.js'
 
@@ -263,4 +263,75 @@ test('every recipient header must be disjoint from the shared ones, not only the
     const set = { keys: [{ kty: 'oct', k: a.toString('base64url'), kid: 'a' }] }
     throwsCode(() => jwe.decryptJSON(invalid, set), 'ERR_JWE_INVALID')
   }
+})
+
+test('ECDH-ES: a recipient on another curve is skipped, wherever it stands', () => {
+  // Keys without a kid, so that nothing but the epk can tell the recipients apart.
+  const bare = (key: Key) => new Key(key.keyObject)
+  const alice = bare(curveKey('X25519'))
+  const carol = bare(jwk.generate({ kty: 'EC', crv: 'P-256' }))
+  const bob = bare(curveKey('P-256'))
+  const dave = bare(curveKey('P-384'))
+  const alg = 'ECDH-ES+A256KW'
+  const json = jwe.encryptJSON(
+    TEXT,
+    [alice, carol, bob, dave].map((key) => ({ key: key.publicKey(), algorithm: alg })),
+    { encryption: 'A256GCM' },
+  )
+  const options = { algorithms: [alg] }
+  for (const [index, key] of [alice, carol, bob, dave].entries()) {
+    assert.equal(jwe.decryptJSON(json, key, options).recipientIndex, index)
+  }
+  // A set picks by the epk's curve too, whatever the order of its keys.
+  const set = new jwk.KeySet([bare(curveKey('X448')), dave, alice])
+  assert.equal(jwe.decryptJSON(json, set, options).recipientIndex, 0)
+  // A key on none of the recipients' curves: the JWE is not for it.
+  throwsCode(() => jwe.decryptJSON(json, curveKey('X448'), options), 'ERR_JWE_DECRYPTION_FAILED')
+  // With one recipient, an epk on another curve is refused, as in a compact JWE.
+  const alone = jwe.encryptJSON(TEXT, [{ key: alice.publicKey(), algorithm: alg }])
+  throwsCode(() => jwe.decryptJSON(alone, bob, options), 'ERR_JWE_INVALID', errors.JWEError)
+})
+
+test('a recipient only a weak key could open is skipped; when every one is, that is the error', () => {
+  const weak = new Key(generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey)
+  const ec = new Key(curveKey('P-256').keyObject)
+  const set = new jwk.KeySet([weak, ec])
+  const options = { algorithms: ['RSA-OAEP-256', 'ECDH-ES+A128KW'] }
+  const toWeak = { key: weak.publicKey(), algorithm: 'RSA-OAEP-256' }
+  const toEc = { key: ec.publicKey(), algorithm: 'ECDH-ES+A128KW' }
+  const seal = (recipients: jwe.JWERecipient[]) =>
+    jwe.encryptJSON(TEXT, recipients, { encryption: 'A128GCM', insecureAllowWeakKeys: true })
+  assert.equal(jwe.decryptJSON(seal([toWeak, toEc]), set, options).recipientIndex, 1)
+  assert.equal(jwe.decryptJSON(seal([toEc, toWeak]), set, options).recipientIndex, 0)
+  const allowed = { ...options, insecureAllowWeakKeys: true }
+  assert.equal(jwe.decryptJSON(seal([toWeak, toEc]), set, allowed).recipientIndex, 0)
+  // A strong key that was tried and failed makes it a decryption failure, not a weak key.
+  const stranger = {
+    key: new Key(jwk.generate({ kty: 'EC', crv: 'P-256' }).keyObject).publicKey(),
+    algorithm: 'ECDH-ES+A128KW',
+  }
+  const notOurs = seal([toWeak, stranger])
+  throwsCode(() => jwe.decryptJSON(notOurs, set, options), 'ERR_JWE_DECRYPTION_FAILED')
+  // Nothing but weak keys could open any recipient: the first one's InvalidKeyError says why.
+  const onlyWeak = seal([toWeak, toWeak])
+  throwsCode(
+    () => jwe.decryptJSON(onlyWeak, set, options),
+    'ERR_KEY_INVALID',
+    errors.InvalidKeyError,
+  )
+  throwsCode(() => jwe.decryptJSON(seal([toWeak]), weak, options), 'ERR_KEY_INVALID')
+})
+
+test('a kid in a shared header is not copied again from the key into the recipient header', () => {
+  const key = jwk.generate('A256KW', { kid: 'k1' })
+  const other = jwk.generate('A256KW', { kid: 'k2' })
+  for (const shared of [{ protectedHeader: { kid: 'k1' } }, { unprotectedHeader: { kid: 'k1' } }]) {
+    const json = jwe.encryptJSON(TEXT, [{ key }], shared)
+    assert.deepEqual(json.recipients![0]!.header, { alg: 'A256KW' })
+    const out = jwe.decryptJSON(json, new jwk.KeySet([other, key]))
+    assert.equal(out.plaintext.toString(), TEXT)
+  }
+  // A kid the caller gives a recipient is still its own.
+  const json = jwe.encryptJSON(TEXT, [{ key, header: { kid: 'mine' } }])
+  assert.equal(json.recipients![0]!.header!.kid, 'mine')
 })
