@@ -6,9 +6,14 @@ import { rsaSignatureBytes, signingBytes, type SignatureFamilyModule } from './s
 
 const SALT_BYTES = { sha256: 32, sha384: 48, sha512: 64 } as const
 
+/** The salt length of `alg`, in bytes: the length of its hash. */
+export function pssSaltBytes(alg: SignatureAlgorithm): number {
+  return SALT_BYTES[alg.hash!]
+}
+
 /** The key and padding options node:crypto needs for `alg` (also used by the async path). */
 export function pssKeyOptions(alg: SignatureAlgorithm, key: KeyObject) {
-  return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: SALT_BYTES[alg.hash!] }
+  return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: pssSaltBytes(alg) }
 }
 
 export const rsaPss: SignatureFamilyModule = {

@@ -1,6 +1,6 @@
 // The Key: key material imported once, bound to its type, with the metadata a JWK can carry.
 import { Buffer } from 'node:buffer'
-import { KeyObject, createHash, createPublicKey } from 'node:crypto'
+import { KeyObject, createHash, createPublicKey, type JsonWebKey } from 'node:crypto'
 import {
   ENCRYPTION_ALGORITHM_NAMES,
   getSignatureAlgorithm,
@@ -14,6 +14,7 @@ import { InvalidKeyError, JWKError, JWSSignatureError } from '../errors.js'
 import { readOptions } from '../internal/options.js'
 import type { JWK } from './jwk-types.js'
 import { hasRocaFingerprint } from './roca.js'
+import { pssRestriction, rsaPssJwk } from './rsa-pss.js'
 
 /** Metadata a key can carry, as in a JWK. */
 export interface KeyMetadata {
@@ -139,7 +140,7 @@ export class Key {
         this.kty = 'RSA'
         this.crv = undefined
         this.size = details.modulusLength ?? 0
-        const n = Buffer.from(String(keyObject.export({ format: 'jwk' }).n), 'base64url')
+        const n = Buffer.from(String(exportJwk(keyObject).n), 'base64url')
         if (hasRocaFingerprint(n)) {
           throw new InvalidKeyError(
             'the RSA key was made by a generator with the ROCA flaw (CVE-2017-15361); replace it',
@@ -193,7 +194,8 @@ export class Key {
   }
 
   /**
-   * Exports the key as a JWK. Private and secret members are left out unless asked for.
+   * Exports the key as a JWK. Private and secret members are left out unless asked for. An RSA-PSS
+   * key exports as the RSA key it holds: a JWK cannot carry its PSS parameters.
    *
    * @example
    * ```ts
@@ -207,7 +209,7 @@ export class Key {
       throw new JWKError('a secret key has no public form; pass { private: true } to export it')
     }
     const source = options.private === true ? this.keyObject : this.#publicKeyObject()
-    const jwk = source.export({ format: 'jwk' }) as JWK
+    const jwk = exportJwk(source) as JWK
     if (this.kty === 'oct') jwk.kty = 'oct'
     if (this.kid !== undefined) jwk.kid = this.kid
     if (this.use !== undefined) jwk.use = this.use
@@ -271,15 +273,18 @@ export class Key {
 
   /**
    * Why this key cannot perform `op` with `alg`, or undefined when it can. Checks the key type,
-   * the curve, the key's own `alg`, `use` and `key_ops`, and that signing has a private half.
+   * the curve, the parameters of an RSA-PSS key, the key's own `alg`, `use` and `key_ops`, and that
+   * signing has a private half.
    */
   unusableReason(alg: SignatureAlgorithm, op: 'sign' | 'verify'): string | undefined {
     if (this.kty !== alg.kty) return `${alg.name} needs a key of type ${alg.kty}, not ${this.kty}`
     if (alg.curves !== undefined && !alg.curves.includes(this.crv!)) {
       return `${alg.name} needs a key on ${alg.curves.join(' or ')}, not ${this.crv}`
     }
-    if (alg.family === 'rsa' && this.keyObject.asymmetricKeyType === 'rsa-pss') {
-      return `an RSA-PSS key cannot make ${alg.name} signatures`
+    if (this.keyObject.asymmetricKeyType === 'rsa-pss') {
+      if (alg.family === 'rsa') return `an RSA-PSS key cannot make ${alg.name} signatures`
+      const restricted = pssRestriction(this.keyObject, alg)
+      if (restricted !== undefined) return restricted
     }
     if (this.alg !== undefined && this.alg !== alg.name) {
       return `the key is bound to ${this.alg}, not ${alg.name}`
@@ -440,6 +445,12 @@ export class Key {
       throw new JWKError(`${alg.name} needs a key on ${alg.curves.join(' or ')}, not ${this.crv}`)
     }
   }
+}
+
+// node:crypto refuses to export an RSA-PSS key as a JWK; its RSA components export all the same.
+function exportJwk(keyObject: KeyObject): JsonWebKey {
+  if (keyObject.asymmetricKeyType === 'rsa-pss') return rsaPssJwk(keyObject)
+  return keyObject.export({ format: 'jwk' })
 }
 
 function toBytes(data: string | Uint8Array): Buffer {

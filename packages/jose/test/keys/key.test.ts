@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict'
-import { generateKeyPairSync } from 'node:crypto'
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  type RSAPSSKeyPairKeyObjectOptions,
+} from 'node:crypto'
 import { test } from 'node:test'
-import { errors, jwk, jws, Key } from '../../src/index.js'
+import { errors, jwe, jwk, jws, jwt, Key } from '../../src/index.js'
 import { ALGORITHMS, keyFor, rsaPair, throwsCode } from '../fixtures.js'
 
 test('Key.sign and Key.verify work for every algorithm, and refuse a changed message', () => {
@@ -160,4 +166,142 @@ test('RSA keys with a bad public exponent and unsupported curves are refused', (
   throwsCode(() => new Key(dsa), 'ERR_KEY_INVALID')
   const p224 = generateKeyPairSync('ec', { namedCurve: 'secp224r1' }).publicKey
   throwsCode(() => new Key(p224), 'ERR_KEY_INVALID')
+})
+
+// The same RSA key labelled RSASSA-PSS (id-RSASSA-PSS, no parameters) instead of rsaEncryption: a
+// plain key's SPKI or PKCS#8 DER with its algorithm identifier swapped, as a PEM tool would write it.
+const RSA_ENCRYPTION = Buffer.from('300d06092a864886f70d0101010500', 'hex')
+const RSASSA_PSS = Buffer.from('300b06092a864886f70d01010a', 'hex')
+function asRsaPss(key: KeyObject): KeyObject {
+  const type = key.type === 'private' ? 'pkcs8' : 'spki'
+  const der = key.export({ format: 'der', type })
+  // A 2048-bit key's SPKI and PKCS#8 are a SEQUENCE with a two-byte length.
+  assert.equal(der.readUInt16BE(0), 0x3082)
+  const at = der.indexOf(RSA_ENCRYPTION)
+  const body = Buffer.concat([
+    der.subarray(4, at),
+    RSASSA_PSS,
+    der.subarray(at + RSA_ENCRYPTION.length),
+  ])
+  const relabelled = Buffer.concat([Buffer.from([0x30, 0x82]), Buffer.alloc(2), body])
+  relabelled.writeUInt16BE(body.length, 2)
+  const pss =
+    key.type === 'private'
+      ? createPrivateKey({ key: relabelled, format: 'der', type: 'pkcs8' })
+      : createPublicKey({ key: relabelled, format: 'der', type: 'spki' })
+  assert.equal(pss.asymmetricKeyType, 'rsa-pss')
+  return pss
+}
+
+test('RSA-PSS keys, from PEM or a KeyObject, make and check PS256 signatures', () => {
+  const plain = keyFor('PS256')
+  const pssPrivate = asRsaPss(plain.keyObject)
+  const pssPublic = asRsaPss(plain.publicKey().keyObject)
+  const pem = (key: KeyObject) =>
+    key.export({ format: 'pem', type: key.type === 'private' ? 'pkcs8' : 'spki' }) as string
+  const generated = generateKeyPairSync('rsa-pss', { modulusLength: 2048 })
+  const pairs = [
+    [pssPrivate, pssPublic],
+    [pem(pssPrivate), pem(pssPublic)],
+    [generated.privateKey, pem(generated.publicKey)],
+  ] as const
+  for (const [signWith, verifyWith] of pairs) {
+    const token = jws.sign('payload', signWith, { algorithm: 'PS256' })
+    assert.equal(jws.verify(token, verifyWith, ['PS256']).toString(), 'payload')
+    const claims = jwt.encode({ sub: 'u1' }, signWith, { algorithm: 'PS256' })
+    assert.equal(jwt.decode(claims, verifyWith, { algorithms: ['PS256'] }).sub, 'u1')
+    const sign = jwt.createSigner({ key: signWith, algorithm: 'PS256' })
+    const verify = jwt.createVerifier({ key: verifyWith, algorithms: ['PS256'] })
+    assert.equal(verify(sign({ sub: 'u2' })).sub, 'u2')
+  }
+  // The same RSA key either way: each verifies what the other signed.
+  const token = jws.sign('payload', pssPrivate, { algorithm: 'PS512' })
+  assert.equal(jws.verify(token, plain.publicKey().keyObject, ['PS512']).toString(), 'payload')
+  const byPlain = jws.sign('payload', plain, { algorithm: 'PS256' })
+  assert.equal(jws.verify(byPlain, pssPublic, ['PS256']).toString(), 'payload')
+  // An RSA-PSS key makes PSS signatures only, and never encrypts.
+  throwsCode(() => jws.sign('p', pssPrivate, { algorithm: 'RS256' }), 'ERR_KEY_INVALID')
+  throwsCode(() => jwe.encrypt('p', pssPublic, { algorithm: 'RSA-OAEP-256' }), 'ERR_KEY_INVALID')
+})
+
+test('an RSA-PSS key exports as the RSA key it holds: the same JWK and thumbprint', () => {
+  const plain = new Key(keyFor('PS256').keyObject)
+  const pssPrivate = new Key(asRsaPss(plain.keyObject))
+  const pssPublic = new Key(asRsaPss(plain.publicKey().keyObject))
+  assert.deepEqual(pssPrivate.toJWK({ private: true }), plain.toJWK({ private: true }))
+  assert.deepEqual(pssPrivate.toJWK(), plain.toJWK())
+  assert.deepEqual(pssPublic.toJWK(), plain.toJWK())
+  assert.equal(pssPublic.toJWK().kty, 'RSA')
+  for (const hash of ['sha256', 'sha512'] as const) {
+    assert.equal(pssPrivate.thumbprint(hash), plain.thumbprint(hash))
+    assert.equal(pssPublic.thumbprint(hash), plain.thumbprint(hash))
+  }
+  assert.equal(pssPublic.thumbprintURI(), plain.thumbprintURI())
+  // Its private JWK imports as a plain RSA key again.
+  const again = jwk.construct(pssPrivate.toJWK({ private: true }), 'PS256')
+  assert.equal(again.thumbprint(), plain.thumbprint())
+  // The ROCA check reads its modulus too: 65537^121 has the fingerprint of every flawed key.
+  const n = (65537n ** 121n).toString(16)
+  const roca = createPublicKey({
+    key: {
+      kty: 'RSA',
+      n: Buffer.from(n.length % 2 === 1 ? `0${n}` : n, 'hex').toString('base64url'),
+      e: 'AQAB',
+    },
+    format: 'jwk',
+  })
+  throwsCode(() => new Key(roca), 'ERR_KEY_INVALID')
+  throwsCode(() => new Key(asRsaPss(roca)), 'ERR_KEY_INVALID', errors.InvalidKeyError)
+})
+
+// An RSA-PSS key pair restricted by its parameters (RFC 4055 section 3.1).
+function restrictedPair(parameters: {
+  hashAlgorithm: string
+  mgf1HashAlgorithm?: string
+  saltLength?: number
+}) {
+  // @types/node declares saltLength a string; node:crypto takes a number of bytes.
+  const options = { modulusLength: 2048, ...parameters } as RSAPSSKeyPairKeyObjectOptions
+  return generateKeyPairSync('rsa-pss', options)
+}
+
+test('an RSA-PSS key restricted by its parameters refuses the PS algorithms they exclude', () => {
+  const restricted = restrictedPair({
+    hashAlgorithm: 'sha256',
+    mgf1HashAlgorithm: 'sha256',
+    saltLength: 32,
+  })
+  const key = jwk.construct(restricted.privateKey)
+  const token = jws.sign('p', key, { algorithm: 'PS256' })
+  assert.equal(jws.verify(token, restricted.publicKey, ['PS256']).toString(), 'p')
+  for (const alg of ['PS384', 'PS512'] as const) {
+    const err = throwsCode(
+      () => jws.sign('p', key, { algorithm: alg }),
+      'ERR_KEY_INVALID',
+      errors.InvalidKeyError,
+    )
+    assert.match(err.message, /sha256/)
+    throwsCode(
+      () => jwt.encode({ sub: 'u1' }, restricted.privateKey, { algorithm: alg }),
+      'ERR_JWT_KEY_INVALID',
+    )
+    // A token that names the algorithm fails as a signature the key cannot check.
+    const [, payload, signature] = token.split('.')
+    const renamed = `${Buffer.from(JSON.stringify({ alg })).toString('base64url')}.${payload}.${signature}`
+    throwsCode(
+      () => jws.verify(renamed, restricted.publicKey, [alg]),
+      'ERR_JWS_SIGNATURE_INVALID',
+      errors.JWSSignatureError,
+    )
+  }
+  // A minimum salt longer than the hash, or MGF1 with another hash: PS256 cannot be made.
+  const salty = restrictedPair({ hashAlgorithm: 'sha256', saltLength: 40 })
+  const mgf1 = restrictedPair({ hashAlgorithm: 'sha256', mgf1HashAlgorithm: 'sha512' })
+  for (const { privateKey } of [salty, mgf1]) {
+    throwsCode(
+      () => jws.sign('p', privateKey, { algorithm: 'PS256' }),
+      'ERR_KEY_INVALID',
+      errors.InvalidKeyError,
+    )
+  }
 })
