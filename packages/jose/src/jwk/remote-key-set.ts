@@ -4,6 +4,7 @@
 // is down, slow or sends garbage.
 import { getSignatureAlgorithm, type SignatureAlgorithm } from '../algorithms/registry.js'
 import { JWSAlgorithmError, JWSError } from '../errors.js'
+import { isJsonObject } from '../internal/json.js'
 import type { Key } from '../keys/key.js'
 import type { KeySet } from '../keys/key-set.js'
 import { fetchJWKS } from './fetch-jwks.js'
@@ -98,6 +99,8 @@ export class RemoteKeySet {
    *
    * @param header - the token's protected header
    * @param alg - the algorithm, already checked against the caller's allow-list
+   * @throws JWSError for a header that is not an object or a `kid` that is not a string,
+   *   JWSAlgorithmError for an unknown `alg`, and a fetch error as described above
    *
    * @example
    * ```ts
@@ -105,6 +108,8 @@ export class RemoteKeySet {
    * ```
    */
   async resolve(header: Record<string, unknown>, alg: SignatureAlgorithm | string): Promise<Key[]> {
+    // A caller in plain JavaScript can pass anything; refuse it as a compact JWS's header would be.
+    if (!isJsonObject(header)) throw new JWSError('the header is not a JSON object')
     // A registry entry is looked up again by name, so only a genuine entry is ever used.
     const entry = getSignatureAlgorithm(typeof alg === 'string' ? alg : alg?.name)
     if (entry === undefined) {

@@ -4,7 +4,7 @@ import type { Buffer } from 'node:buffer'
 import { resolveKey, type KeyInput } from '../keys/import.js'
 import type { Key } from '../keys/key.js'
 import { readOptions } from '../internal/options.js'
-import { JWSAlgorithmError, JWSSignatureError } from '../errors.js'
+import { InvalidKeyError, JWSAlgorithmError, JWSSignatureError } from '../errors.js'
 import { allowedAlgorithm, resolveAllowed } from './algorithms.js'
 import { understoodExtensions } from './header.js'
 import {
@@ -66,7 +66,8 @@ export interface JWSJSONVerifyResult {
 /**
  * Verifies a JWS in the JSON Serialization, general or flattened, given as an object or as JSON
  * text, and returns its payload with the signature that verified. Signatures are tried in order;
- * one whose `alg` is not in `algorithms`, or that no key can verify, is skipped, never trusted.
+ * one whose `alg` is not in `algorithms`, that no key can verify, or that the key is too weak for,
+ * is skipped, never trusted.
  * Every signature must be well formed (disjoint protected and unprotected headers, `crit` and
  * `b64` protected, the same `b64` throughout, strict base64url), or the whole JWS is refused.
  *
@@ -79,7 +80,8 @@ export interface JWSJSONVerifyResult {
  * @param opts - limits, extensions and a detached payload
  * @returns the payload, the headers of the signature that verified, its index and its key
  * @throws JWSError (malformed), JWSAlgorithmError (no signature uses an allowed algorithm),
- *   JWSSignatureError (none verifies), InvalidKeyError, JWKError, InvalidOptionsError
+ *   JWSSignatureError (none verifies), InvalidKeyError (the key is too weak for every signature),
+ *   JWKError, InvalidOptionsError
  *
  * @example
  * ```ts
@@ -103,6 +105,7 @@ export function verifyJSON(
   const payload = readPayload(parsed.payload, parsed.b64, detached, 'json')
   const failures: JWSAlgorithmError[] = []
   const mismatches: JWSSignatureError[] = []
+  const weak: InvalidKeyError[] = []
   for (const [index, signature] of parsed.signatures.entries()) {
     try {
       const alg = allowedAlgorithm(signature.header, allowed)
@@ -124,25 +127,32 @@ export function verifyJSON(
     } catch (err) {
       if (err instanceof JWSAlgorithmError) failures.push(err)
       else if (err instanceof JWSSignatureError) mismatches.push(err)
+      // The key (or every candidate of the set) is too weak for this signature's algorithm: skip
+      // it, as a set skips a weak key, for another signature may be one a strong key made.
+      else if (err instanceof InvalidKeyError) weak.push(err)
       else throw err
     }
   }
-  throw noSignatureVerifies(parsed.signatures.length, failures, mismatches)
+  throw noSignatureVerifies(parsed.signatures.length, failures, mismatches, weak)
 }
 
-// With one signature, its own error (as for a compact JWS); with several, a summary.
+// When every signature was skipped as too weak, the first one's InvalidKeyError (as jws.verify
+// throws when every candidate is); else, with one signature, its own error (as for a compact
+// JWS); with several, a summary.
 function noSignatureVerifies(
   count: number,
   failures: JWSAlgorithmError[],
   mismatches: JWSSignatureError[],
-): JWSAlgorithmError | JWSSignatureError {
+  weak: InvalidKeyError[],
+): JWSAlgorithmError | JWSSignatureError | InvalidKeyError {
+  if (weak.length === count) return weak[0]!
   if (count === 1) return failures[0] ?? mismatches[0]!
-  if (mismatches.length === 0) {
+  if (mismatches.length === 0 && weak.length === 0) {
     return new JWSAlgorithmError(`none of the ${count} signatures uses an allowed algorithm`, {
       cause: failures[0],
     })
   }
   return new JWSSignatureError(`none of the ${count} signatures verifies with the key`, {
-    cause: mismatches[0],
+    cause: mismatches[0] ?? weak[0],
   })
 }

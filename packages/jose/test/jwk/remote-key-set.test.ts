@@ -118,6 +118,18 @@ test('a disallowed or malformed token never causes a fetch', async (t) => {
   assert.equal(server.requests.length, 0)
 })
 
+test('resolve refuses a header that is not an object with a JWSError, before any fetch', async (t) => {
+  const { server, set } = await setup(t)
+  for (const header of [undefined, null, 'x', 7, ['kid']]) {
+    await assert.rejects(set.resolve(header as never, 'ES256'), (err) => {
+      assert.ok(err instanceof errors.JWSError, String(err))
+      return code('ERR_JWS_INVALID')(err)
+    })
+  }
+  assert.equal(server.requests.length, 0)
+  assert.equal((await set.resolve({ kid: 'k1' }, 'ES256')).length, 1)
+})
+
 test('a slow server: a typed timeout with no set, the last good set otherwise', async (t) => {
   const { server, clock, set, decode } = await setup(t, { timeout: 100, cooldown: 1000 })
   const cold = await serve.startJwksServer(serve.hang)

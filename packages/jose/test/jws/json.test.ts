@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { Buffer } from 'node:buffer'
 import { test } from 'node:test'
 import { errors, jwk, jws, type JWK } from '../../src/index.js'
-import { b64, keyFor, throwsCode, verifyKeyFor } from '../fixtures.js'
+import { b64, keyFor, rsaPair, throwsCode, verifyKeyFor } from '../fixtures.js'
 
 const PAYLOAD = 'It’s a dangerous business, Frodo'
 const PAYLOAD_B64 = Buffer.from(PAYLOAD).toString('base64url')
@@ -130,6 +130,44 @@ test('a signature that does not verify is skipped, never trusted', () => {
   const signed = jws.signJSON(PAYLOAD, [{ key: hmac }, { key: hmac }])
   throwsCode(
     () => jws.verifyJSON({ ...signed, payload: b64(`${PAYLOAD}!`) }, hmac, ['HS256']),
+    'ERR_JWS_SIGNATURE_INVALID',
+  )
+})
+
+test('a signature the key is too weak for is skipped; when every one is, that is the error', () => {
+  // A set with an old 1024-bit key beside a strong one, and a JWS signed by both, old first.
+  const old = jwk.construct(rsaPair(1024).privateKey, 'RS256', {
+    kid: 'old',
+    insecureAllowWeakKeys: true,
+  })
+  const strong = keyFor('RS256')
+  const signed = jws.signJSON(PAYLOAD, [{ key: old }, { key: strong }], {
+    insecureAllowWeakKeys: true,
+  })
+  const set = new jwk.KeySet({ keys: [old.publicKey().toJWK(), strong.publicKey().toJWK()] })
+  assert.equal(jws.verifyJSON(signed, set, ['RS256']).signatureIndex, 1)
+  const insecure = { insecureAllowWeakKeys: true }
+  assert.equal(jws.verifyJSON(signed, set, ['RS256'], insecure).signatureIndex, 0)
+  // One 32-byte secret bound to no algorithm: a bogus HS512 entry first, which it is too short
+  // for, then its own HS256 signature.
+  const secret = jwk.generate({ kty: 'oct', size: 256 })
+  const bogus = { protected: b64({ alg: 'HS512' }), signature: 'AAAA' }
+  const own = jws.signJSON(PAYLOAD, [{ key: secret, algorithm: 'HS256' }]).signatures[0]!
+  const doc = general(bogus, own as unknown as Record<string, unknown>)
+  assert.equal(jws.verifyJSON(doc, secret, ['HS256', 'HS512']).signatureIndex, 1)
+  // Every signature skipped as too weak: the first one's InvalidKeyError says why, as in jws.verify.
+  const weakOnly = jws.signJSON(PAYLOAD, [{ key: old }, { key: old }], insecure)
+  const publicOld = new jwk.KeySet({ keys: [old.publicKey().toJWK()] })
+  throwsCode(
+    () => jws.verifyJSON(weakOnly, publicOld, ['RS256']),
+    'ERR_KEY_INVALID',
+    errors.InvalidKeyError,
+  )
+  throwsCode(() => jws.verifyJSON(general(bogus, bogus), secret, ['HS512']), 'ERR_KEY_INVALID')
+  // Otherwise the usual error: here one signature the key could check, and it did not verify.
+  const forged = { protected: b64({ alg: 'HS256' }), signature: 'AAAA' }
+  throwsCode(
+    () => jws.verifyJSON(general(bogus, forged), secret, ['HS256', 'HS512']),
     'ERR_JWS_SIGNATURE_INVALID',
   )
 })
