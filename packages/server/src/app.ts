@@ -10,7 +10,7 @@ import { bootstrap } from './bootstrap.js'
 import type { ServerConfig } from './config.js'
 import { resolveMasterKey } from './master-key.js'
 import { createGuards } from './plugins/auth.js'
-import { errorHandler, frameworkErrors } from './plugins/error-handler.js'
+import { clientErrors, errorHandler, frameworkErrors } from './plugins/error-handler.js'
 import { gracefulClose } from './plugins/graceful-close.js'
 import {
   lazyChildLogger,
@@ -68,7 +68,10 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     genReqId: requestId,
     requestIdHeader: false,
     bodyLimit: 64 * 1024,
-    return503OnClosing: true,
+    // Requests that arrive while closing get our 503 (graceful-close.ts), and requests Node cannot
+    // parse our 400: Fastify's own answers would skip our error shape and headers.
+    return503OnClosing: false,
+    clientErrorHandler: clientErrors,
     // Above every path parameter's own limit (ids: 128), so that a valid id reaches its route.
     routerOptions: { maxParamLength: 256 },
     frameworkErrors,

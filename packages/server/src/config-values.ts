@@ -10,23 +10,51 @@ export class ConfigProblem extends Error {
 const DURATION = /^(\d+)(ms|s|m|h|d)?$/
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
 
+/** The longest a Node.js timer waits, ms (2^31 - 1): a longer one fires after 1 ms instead. */
+export const MAX_TIMER_MS = 2 ** 31 - 1
+
+/** What a duration may be, beyond a well-formed one. */
+export interface DurationBounds {
+  /** The longest allowed, ms (default: any). */
+  max?: number
+  /** Whether 0 is allowed (default: no). */
+  zero?: boolean
+}
+
 /**
  * A duration in milliseconds from `500ms`, `30s`, `15m`, `12h` or `7d`; a bare number is seconds.
  *
  * @param text - the variable's value
+ * @param bounds - the longest duration allowed, and whether 0 is
  * @example
  * ```ts
  * parseDuration('15m') // 900000
+ * parseDuration('30d', { max: MAX_TIMER_MS }) // throws: must be at most 2147483647ms (about 24.8d)
  * ```
  */
-export function parseDuration(text: string): number {
+export function parseDuration(text: string, bounds: DurationBounds = {}): number {
   const match = DURATION.exec(text.trim())
   if (match === null) {
     throw new ConfigProblem('must be a duration such as 30s, 15m, 12h or 7d')
   }
   const ms = Number(match[1]) * UNIT_MS[match[2] ?? 's']!
-  if (!Number.isSafeInteger(ms) || ms <= 0) throw new ConfigProblem('must be a positive duration')
+  if (!Number.isSafeInteger(ms) || ms < 0 || (ms === 0 && bounds.zero !== true)) {
+    throw new ConfigProblem('must be a positive duration')
+  }
+  if (bounds.max !== undefined && ms > bounds.max) {
+    throw new ConfigProblem(`must be at most ${formatDuration(bounds.max)}`)
+  }
   return ms
+}
+
+// In the largest unit that divides the duration, so a bound reads as it is best written; an odd
+// one of days or more (a timer's 2147483647ms) says roughly how long that is too.
+function formatDuration(ms: number): string {
+  for (const unit of ['d', 'h', 'm', 's'] as const) {
+    if (ms % UNIT_MS[unit]! === 0) return `${ms / UNIT_MS[unit]!}${unit}`
+  }
+  const days = ms / UNIT_MS.d!
+  return days >= 1 ? `${ms}ms (about ${Math.floor(days * 10) / 10}d)` : `${ms}ms`
 }
 
 /**
@@ -35,13 +63,19 @@ export function parseDuration(text: string): number {
  * @param text - the variable's value
  * @param unit - the size of one unit, ms
  * @param unitName - the unit's name for the error message
+ * @param bounds - the longest duration allowed (ms), and whether 0 is
  * @example
  * ```ts
  * parseWholeDuration('2h', 60_000, 'minutes') // 120
  * ```
  */
-export function parseWholeDuration(text: string, unit: number, unitName: string): number {
-  const ms = parseDuration(text)
+export function parseWholeDuration(
+  text: string,
+  unit: number,
+  unitName: string,
+  bounds: DurationBounds = {},
+): number {
+  const ms = parseDuration(text, bounds)
   if (ms % unit !== 0) throw new ConfigProblem(`must be a whole number of ${unitName}`)
   return ms / unit
 }
@@ -87,7 +121,8 @@ export function parseRate(text: string): Rate {
   }
   return {
     points: parseInteger(points, 1, 1_000_000_000),
-    duration: parseWholeDuration(window, 1000, 'seconds'),
+    // The window is a timer's wait where limits count in memory.
+    duration: parseWholeDuration(window, 1000, 'seconds', { max: MAX_TIMER_MS }),
   }
 }
 

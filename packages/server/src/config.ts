@@ -13,6 +13,7 @@ import {
   parseInteger,
   parseRate,
   parseWholeDuration,
+  MAX_TIMER_MS,
   type Rate,
 } from './config-values.js'
 import {
@@ -111,6 +112,9 @@ export interface RedisConfig {
   readonly resyncMs: number
 }
 
+// @tessera/tokens' bound on every lifetime it takes (tenant-config.ts): ten years, in seconds.
+const MAX_LIFETIME_SECONDS = 10 * 365 * 86_400
+
 /** How to make a master key (32 random bytes, base64url), for the messages that ask for one. */
 const MASTER_KEY_HINT =
   "make one with `node -p \"require('node:crypto').randomBytes(32).toString('base64url')\"`"
@@ -160,7 +164,9 @@ export function loadConfig(
       return fallback
     }
   }
-  const seconds = (text: string) => parseWholeDuration(text, 1000, 'seconds')
+  const lifetime = { max: MAX_LIFETIME_SECONDS * 1000 }
+  const seconds = (text: string) => parseWholeDuration(text, 1000, 'seconds', lifetime)
+  const timer = (text: string) => parseDuration(text, { max: MAX_TIMER_MS })
   const production = env.NODE_ENV === 'production'
   const defaults = DEFAULT_TENANT_CONFIG
   const host = read('TESSERA_HOST', '127.0.0.1', (text) => text.trim())
@@ -188,6 +194,15 @@ export function loadConfig(
     })
   }
   const redisUrl = read<string | undefined>('TESSERA_REDIS_URL', undefined, parseRedisUrl)
+  // Checked with Redis or without, so that a mistake shows before Redis is added.
+  const redisSettings = {
+    prefix: read('TESSERA_REDIS_PREFIX', 'tessera:', (text) => text.trim()),
+    revocationsFailOpen: read('TESSERA_REVOCATIONS_FAIL_OPEN', false, parseBoolean),
+    rateLimitFallback: read<RateLimitFallback>('TESSERA_RATE_LIMIT_FALLBACK', 'memory', (text) =>
+      parseChoice(text, ['memory', 'refuse', 'allow'] as const),
+    ),
+    resyncMs: read('TESSERA_RESYNC_INTERVAL', 60_000, timer),
+  }
   const profiles: Record<string, Rate> = {}
   for (const [variable, profile] of Object.entries(RATE_LIMIT_VARIABLES)) {
     const rate = read<Rate | undefined>(variable, undefined, parseRate)
@@ -201,29 +216,19 @@ export function loadConfig(
     database,
     databasePool: {
       size: read('TESSERA_DATABASE_POOL_SIZE', 10, (text) => parseInteger(text, 1, 1000)),
-      acquireTimeoutMs: read('TESSERA_DATABASE_POOL_TIMEOUT', 2000, parseDuration),
+      acquireTimeoutMs: read('TESSERA_DATABASE_POOL_TIMEOUT', 2000, timer),
       prepare: read('TESSERA_DATABASE_PREPARE', true, parseBoolean),
     },
-    redis:
-      redisUrl === undefined
-        ? undefined
-        : {
-            url: redisUrl,
-            prefix: read('TESSERA_REDIS_PREFIX', 'tessera:', (text) => text.trim()),
-            revocationsFailOpen: read('TESSERA_REVOCATIONS_FAIL_OPEN', false, parseBoolean),
-            rateLimitFallback: read<RateLimitFallback>(
-              'TESSERA_RATE_LIMIT_FALLBACK',
-              'memory',
-              (text) => parseChoice(text, ['memory', 'refuse', 'allow'] as const),
-            ),
-            resyncMs: read('TESSERA_RESYNC_INTERVAL', 60_000, parseDuration),
-          },
+    redis: redisUrl === undefined ? undefined : { url: redisUrl, ...redisSettings },
     masterKey,
     tokens: {
       accessTokenTtl: read('TESSERA_ACCESS_TOKEN_TTL', defaults.accessTokenTtl, seconds),
       refreshIdleTtl: read('TESSERA_REFRESH_TOKEN_TTL', defaults.refreshIdleTtl, seconds),
       sessionAbsoluteTtl: read('TESSERA_SESSION_MAX_AGE', defaults.sessionAbsoluteTtl, seconds),
-      reuseGraceSeconds: read('TESSERA_REUSE_GRACE', defaults.reuseGraceSeconds, seconds),
+      // 0: a refresh token used twice is reuse at once.
+      reuseGraceSeconds: read('TESSERA_REUSE_GRACE', defaults.reuseGraceSeconds, (text) =>
+        parseWholeDuration(text, 1000, 'seconds', { ...lifetime, zero: true }),
+      ),
       signingAlgorithm: read('TESSERA_SIGNING_ALGORITHM', defaults.signingAlgorithm, (text) =>
         parseExact(text.trim(), SIGNATURE_ALGORITHMS),
       ),
@@ -234,7 +239,7 @@ export function loadConfig(
         parseInteger(text, 1, 1000),
       ),
       lockoutMinutes: read('TESSERA_LOCKOUT_DURATION', defaults.lockoutMinutes, (text) =>
-        parseWholeDuration(text, 60_000, 'minutes'),
+        parseWholeDuration(text, 60_000, 'minutes', lifetime),
       ),
     },
     apiKeyCacheTtlMs: read('TESSERA_API_KEY_CACHE_TTL', 30_000, parseCacheTtl),
@@ -278,11 +283,13 @@ function parseCacheTtl(text: string): number {
   return ms
 }
 
-// An audit log kept for less than a day is almost surely a typo (`30` is thirty seconds).
+// An audit log kept for less than a day is almost surely a typo (`30` is thirty seconds); one kept
+// for more than a century is one kept forever, which is what leaving it unset says.
 const MIN_AUDIT_RETENTION_MS = 86_400_000
+const MAX_AUDIT_RETENTION_MS = 36_500 * 86_400_000
 
 function parseRetention(text: string): number {
-  const ms = parseDuration(text)
+  const ms = parseDuration(text, { max: MAX_AUDIT_RETENTION_MS })
   if (ms < MIN_AUDIT_RETENTION_MS) {
     throw new ConfigProblem('must be at least 1d (unset: keep audit events forever)')
   }

@@ -74,3 +74,35 @@ export function contextOf(err: unknown): ErrorContext | undefined {
     ? ((err as Record<symbol, ErrorContext | undefined>)[CONTEXT] ?? undefined)
     : undefined
 }
+
+const MALFORMED_BEARER = Symbol('tessera.malformedBearer')
+
+/**
+ * Marks an error as a malformed Bearer Authorization header at a protected resource, so that its
+ * 400 invalid_request carries a challenge naming that error (RFC 6750 §3).
+ *
+ * @param err - the error
+ * @example
+ * ```ts
+ * throw malformedBearer(err)
+ * ```
+ */
+export function malformedBearer<E>(err: E): E {
+  if (typeof err === 'object' && err !== null) {
+    Object.defineProperty(err, MALFORMED_BEARER, { value: true, configurable: true })
+  }
+  return err
+}
+
+/**
+ * Whether an error was marked by {@link malformedBearer}.
+ *
+ * @param err - the error
+ * @example
+ * ```ts
+ * isMalformedBearer(malformedBearer(new Error('x'))) // true
+ * ```
+ */
+export function isMalformedBearer(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && MALFORMED_BEARER in err
+}

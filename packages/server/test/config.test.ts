@@ -259,3 +259,63 @@ test('TESSERA_AUDIT_RETENTION: unset keeps events forever; at least a day', () =
   assert.ok(issues({ TESSERA_AUDIT_RETENTION: 'a year' }).TESSERA_AUDIT_RETENTION)
   assert.deepEqual(loadConfig({ TESSERA_AUDIT_RETENTION: '90d' }).warnings, [])
 })
+
+test("every duration has a maximum: a timer's reach, or the library's bound", () => {
+  // A Node.js timer waits at most 2^31 - 1 ms; a longer one fires at once (every 1 ms, for an
+  // interval).
+  const timers = ['TESSERA_RESYNC_INTERVAL', 'TESSERA_DATABASE_POOL_TIMEOUT']
+  for (const variable of timers) {
+    assert.match(issues({ [variable]: '25d' })[variable]!, /at most/, variable)
+    assert.match(issues({ [variable]: '2147483648ms' })[variable]!, /at most/, variable)
+  }
+  const reach = loadConfig({
+    TESSERA_REDIS_URL: 'redis://127.0.0.1:6379',
+    TESSERA_RESYNC_INTERVAL: '2147483647ms',
+    TESSERA_DATABASE_POOL_TIMEOUT: '24d',
+  })
+  assert.equal(reach.redis?.resyncMs, 2 ** 31 - 1)
+  assert.equal(reach.databasePool.acquireTimeoutMs, 24 * 86_400_000)
+  // A rate limit's window is a timer too (in memory).
+  const rate = issues({ TESSERA_RATE_LIMIT_ADMIN: '10/25d' })
+  assert.match(rate.TESSERA_RATE_LIMIT_ADMIN!, /at most/)
+  // Lifetimes and the lockout: ten years at most, as @tessera/tokens takes them.
+  const tenYears = loadConfig({
+    TESSERA_ACCESS_TOKEN_TTL: '3650d',
+    TESSERA_REFRESH_TOKEN_TTL: '3650d',
+    TESSERA_SESSION_MAX_AGE: '3650d',
+    TESSERA_REUSE_GRACE: '3650d',
+    TESSERA_LOCKOUT_DURATION: '3650d',
+  })
+  assert.equal(tenYears.tokens.accessTokenTtl, 315_360_000)
+  assert.equal(tenYears.lockout.lockoutMinutes, 5_256_000)
+  const lifetimes = [
+    'TESSERA_ACCESS_TOKEN_TTL',
+    'TESSERA_REFRESH_TOKEN_TTL',
+    'TESSERA_SESSION_MAX_AGE',
+    'TESSERA_REUSE_GRACE',
+    'TESSERA_LOCKOUT_DURATION',
+  ]
+  const found = issues(Object.fromEntries(lifetimes.map((variable) => [variable, '3651d'])))
+  assert.deepEqual(Object.keys(found).sort(), [...lifetimes].sort())
+  for (const variable of lifetimes) assert.match(found[variable]!, /at most 3650d/, variable)
+  assert.match(issues({ TESSERA_AUDIT_RETENTION: '36501d' }).TESSERA_AUDIT_RETENTION!, /at most/)
+})
+
+test('the Redis settings are checked without Redis too; TESSERA_REUSE_GRACE may be 0', () => {
+  const found = issues({
+    TESSERA_RATE_LIMIT_FALLBACK: 'bogus',
+    TESSERA_REVOCATIONS_FAIL_OPEN: 'maybe',
+    TESSERA_RESYNC_INTERVAL: 'soon',
+  })
+  assert.deepEqual(Object.keys(found).sort(), [
+    'TESSERA_RATE_LIMIT_FALLBACK',
+    'TESSERA_RESYNC_INTERVAL',
+    'TESSERA_REVOCATIONS_FAIL_OPEN',
+  ])
+  assert.equal(loadConfig({ TESSERA_RESYNC_INTERVAL: '30s' }).redis, undefined)
+  // No grace: a refresh token used twice is reuse at once, as the library and the admin API allow.
+  for (const text of ['0', '0s']) {
+    assert.equal(loadConfig({ TESSERA_REUSE_GRACE: text }).tokens.reuseGraceSeconds, 0)
+  }
+  assert.ok(issues({ TESSERA_ACCESS_TOKEN_TTL: '0' }).TESSERA_ACCESS_TOKEN_TTL)
+})

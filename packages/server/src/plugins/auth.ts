@@ -13,7 +13,7 @@ import {
 } from '@tessera/tokens'
 import type { FastifyRequest } from 'fastify'
 import type { ApiKeyAuthenticator } from '../api-key-cache.js'
-import { ForbiddenError, inContext } from '../errors.js'
+import { ForbiddenError, inContext, malformedBearer } from '../errors.js'
 import { credentials, isApiKey } from './credentials.js'
 
 /** The authenticated caller. */
@@ -82,7 +82,7 @@ export function createGuards(options: GuardOptions): Guards {
       if (!BEARER_SCHEME.test(request.headers.authorization ?? 'bearer')) {
         throw new errors.InvalidTokenError('a Bearer access token is required')
       }
-      throw err
+      throw malformedBearer(err)
     }
     if (presented?.scheme !== 'bearer') {
       throw new errors.InvalidTokenError('a Bearer access token is required')
@@ -97,8 +97,11 @@ export function createGuards(options: GuardOptions): Guards {
       if (request.tenant.id === defaultTenantId) throw err
       try {
         return { tenantId: defaultTenantId, value: await fn(defaultTenantId) }
-      } catch {
-        throw err
+      } catch (defaultErr) {
+        // Credentials of one tenant are merely "not valid" in the other. When the request's tenant
+        // says only that, the default tenant's answer is the one that says what is wrong (expired,
+        // revoked, or revocations unknown: 503), as it would at the root.
+        throw notValid(err) && !notValid(defaultErr) ? defaultErr : err
       }
     }
   }
@@ -194,6 +197,10 @@ function bodyClientId(request: FastifyRequest): string | undefined {
   return typeof body === 'object' && body !== null && typeof body.client_id === 'string'
     ? body.client_id
     : undefined
+}
+
+function notValid(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 'ERR_TOKEN_INVALID'
 }
 
 function userPrincipal(tenantId: string, claims: AccessTokenClaims): Principal {

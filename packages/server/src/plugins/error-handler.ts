@@ -1,11 +1,25 @@
 // Turns every error into one response shape: `{ error, error_description, code, request_id }`, where
 // `error` is the OAuth string and `code` the library's stable code. The status and `error` come from
 // the one table in error-table.ts. 5xx bodies say nothing about the cause; 4xx bodies say what was
-// wrong. 401s carry WWW-Authenticate (RFC 6750 §3, or Basic for client authentication), 429 and
-// 423 carry Retry-After.
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { contextOf } from '../errors.js'
-import { lookup, UNKNOWN_ERROR, type ErrorContext, type ErrorOutcome } from './error-table.js'
+// wrong. 401s carry WWW-Authenticate (RFC 6750 §3, or Basic for client authentication), and so do
+// 400s for a malformed Bearer header; 429 and 423 carry Retry-After.
+import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
+import type {
+  ConnectionError,
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+} from 'fastify'
+import { contextOf, isMalformedBearer } from '../errors.js'
+import {
+  CLOSING,
+  lookup,
+  UNKNOWN_ERROR,
+  type ErrorContext,
+  type ErrorOutcome,
+} from './error-table.js'
 import { globalPlugin } from './global.js'
 
 declare module 'fastify' {
@@ -25,6 +39,8 @@ interface Problem {
   description: string | undefined
   status?: number
   retryAfterMs?: number
+  /** The Bearer credentials were malformed (a 400 that challenges, RFC 6750 §3). */
+  malformedBearer?: boolean
 }
 
 // Fastify's own request errors: client mistakes, reported as ERR_INVALID_INPUT with fixed words (a
@@ -96,6 +112,67 @@ export function frameworkErrors(
   return respond(request, reply, outcome, 'resource', { code: 'ERR_INVALID_INPUT', description })
 }
 
+/**
+ * The 503 of a request that arrives while the app is closing, with our headers and error body
+ * (Fastify's own `return503OnClosing` answer has neither).
+ *
+ * @param request - the request
+ * @param reply - the reply
+ * @example
+ * ```ts
+ * app.addHook('onRequest', (request, reply, done) => (closing ? closed(request, reply) : done()))
+ * ```
+ */
+export function closed(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  request.server.secureReply(request, reply)
+  request.log.info({ statusCode: 503 }, 'request refused: the server is closing')
+  return respond(request, reply, CLOSING, 'resource', { code: undefined, description: undefined })
+}
+
+// What Node reports of a request it could not parse, by Node's error code; anything else is 400.
+const CLIENT_ERRORS: Record<string, { status: number; description: string }> = {
+  HPE_HEADER_OVERFLOW: { status: 431, description: 'the request headers are too large' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, description: 'the request was too slow to arrive' },
+}
+
+/**
+ * Fastify's `clientErrorHandler` option: a request Node cannot parse (a bad byte in a header,
+ * headers too large) never becomes a request, so this writes a minimal answer in our error shape on
+ * the socket, and closes the connection.
+ *
+ * @param err - Node's parser error
+ * @param socket - the client's connection
+ * @example
+ * ```ts
+ * const app = Fastify({ clientErrorHandler: clientErrors })
+ * ```
+ */
+export function clientErrors(this: FastifyInstance, err: ConnectionError, socket: Socket): void {
+  // A reset connection has gone: there is no one to answer.
+  if (err.code === 'ECONNRESET' || socket.destroyed) return
+  const { status, description } = CLIENT_ERRORS[err.code] ?? {
+    status: 400,
+    description: 'the request is malformed',
+  }
+  this.log.info({ code: 'ERR_INVALID_INPUT', statusCode: status }, 'request refused')
+  if (socket.writable) {
+    const { error } = lookup('ERR_INVALID_INPUT', 'resource')!
+    const body = JSON.stringify({
+      error,
+      error_description: description,
+      code: 'ERR_INVALID_INPUT',
+    })
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+        'content-type: application/json; charset=utf-8\r\n' +
+        `content-length: ${Buffer.byteLength(body)}\r\n` +
+        'cache-control: no-store\r\nx-content-type-options: nosniff\r\nconnection: close\r\n\r\n' +
+        body,
+    )
+  }
+  socket.destroy()
+}
+
 function classify(err: FastifyError, clock: () => number): Problem {
   const code = typeof err.code === 'string' ? err.code : undefined
   if (code?.startsWith('ERR_')) {
@@ -104,6 +181,7 @@ function classify(err: FastifyError, clock: () => number): Problem {
       code,
       description: err.message,
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      ...(isMalformedBearer(err) ? { malformedBearer: true } : {}),
     }
   }
   const status = err.statusCode
@@ -136,7 +214,7 @@ function respond(
 ): FastifyReply {
   const { status, error } = outcome
   const description = status < 500 ? problem.description : undefined
-  const challenge = authenticate(request, outcome, context, description)
+  const challenge = authenticate(request, outcome, context, problem, description)
   if (challenge !== undefined) void reply.header('www-authenticate', challenge)
   if (problem.retryAfterMs !== undefined && (status === 429 || status === 423)) {
     void reply.header('retry-after', String(Math.max(1, Math.ceil(problem.retryAfterMs / 1000))))
@@ -149,14 +227,19 @@ function respond(
   })
 }
 
-// The WWW-Authenticate challenge of a 401, or of a 403 for a missing scope (RFC 6750 §3).
+// The WWW-Authenticate challenge of a 401, of a 403 for a missing scope, or of a 400 for malformed
+// Bearer credentials (RFC 6750 §3).
 function authenticate(
   request: FastifyRequest,
   { status, error }: ErrorOutcome,
   context: ErrorContext,
+  problem: Problem,
   description: string | undefined,
 ): string | undefined {
-  if (status !== 401 && !(status === 403 && error === 'insufficient_scope')) return undefined
+  const malformed = status === 400 && problem.malformedBearer === true
+  if (status !== 401 && !(status === 403 && error === 'insufficient_scope') && !malformed) {
+    return undefined
+  }
   const realm = `realm="${quote((request as { tenant?: { name: string } }).tenant?.name ?? 'tessera')}"`
   if (context === 'client') return `Basic ${realm}`
   // No credentials at all, or none of the Bearer scheme (Basic, say, which a resource does not
@@ -165,7 +248,9 @@ function authenticate(
   const presented = request.headers.authorization
   if (presented === undefined) return `Bearer ${realm}`
   if (error === 'invalid_token' && !BEARER_SCHEME.test(presented)) return `Bearer ${realm}`
-  if (error !== 'invalid_token' && error !== 'insufficient_scope') return `Bearer ${realm}`
+  if (error !== 'invalid_token' && error !== 'insufficient_scope' && !malformed) {
+    return `Bearer ${realm}`
+  }
   const detail = description === undefined ? '' : `, error_description="${quote(description)}"`
   return `Bearer ${realm}, error="${error}"${detail}`
 }

@@ -60,6 +60,9 @@ export const ERROR_TABLE: Readonly<Record<string, ErrorMapping>> = Object.freeze
 /** What any error the table does not know becomes: a 500 that says nothing. */
 export const UNKNOWN_ERROR: ErrorOutcome = outcome(500, 'server_error')
 
+/** A request that arrives while the server is closing: try again (elsewhere). No code: no error. */
+export const CLOSING: ErrorOutcome = outcome(503, 'temporarily_unavailable')
+
 /**
  * The outcome of a code in a context, or undefined for a code the table does not know.
  *

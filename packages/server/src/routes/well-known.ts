@@ -42,7 +42,8 @@ export const wellKnownRoutes: FastifyPluginAsync<WellKnownRoutesOptions> = async
       token_endpoint_auth_methods_supported: ['none', ...CLIENT_AUTH],
       introspection_endpoint_auth_methods_supported: CLIENT_AUTH,
       revocation_endpoint_auth_methods_supported: ['none', ...CLIENT_AUTH],
-      service_documentation: `${url}/openapi.json`,
+      // One OpenAPI document, at the root, describes every tenant's endpoints.
+      service_documentation: `${publicUrl}/openapi.json`,
     }
   }
   const paths = ['/.well-known/oauth-authorization-server']

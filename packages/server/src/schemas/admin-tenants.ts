@@ -1,6 +1,14 @@
 // Schemas of the admin tenant routes (root only): list, create, read and configure tenants.
 import { SIGNATURE_ALGORITHMS } from '@tessera/jose'
+import { DEFAULT_RATE_LIMITS } from '@tessera/tokens'
+import { MAX_TIMER_MS } from '../config-values.js'
 import { responses, time } from './common.js'
+
+// The profiles the server consults: a rule under any other name (a misspelling) would never apply.
+const RATE_LIMIT_PROFILES = Object.keys(DEFAULT_RATE_LIMITS)
+
+// In memory, a window (or a block) is a timer's wait: a longer one than a timer takes ends at once.
+const MAX_WINDOW_SECONDS = Math.floor(MAX_TIMER_MS / 1000)
 
 const security = [{ bearer: [] }]
 
@@ -22,14 +30,23 @@ const tenantSettings = {
       type: 'object',
       description:
         "This tenant's own rate limits by profile (loginPerIp, loginPerAccount, refreshPerSession, validatePerClient, adminApi), over the server's",
-      maxProperties: 32,
-      propertyNames: { minLength: 1, maxLength: 64 },
+      propertyNames: { enum: RATE_LIMIT_PROFILES },
       additionalProperties: {
         type: 'object',
         properties: {
           points: { type: 'integer', minimum: 1 },
-          duration: { type: 'integer', minimum: 1, description: 'Seconds' },
-          block_duration: { type: 'integer', minimum: 0, description: 'Seconds' },
+          duration: {
+            type: 'integer',
+            minimum: 1,
+            maximum: MAX_WINDOW_SECONDS,
+            description: 'Seconds',
+          },
+          block_duration: {
+            type: 'integer',
+            minimum: 0,
+            maximum: MAX_WINDOW_SECONDS,
+            description: 'Seconds',
+          },
         },
         required: ['points', 'duration'],
         additionalProperties: false,

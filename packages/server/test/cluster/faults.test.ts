@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import pg from 'pg'
 import {
+  ADMIN_PASSWORD,
   createUser,
   deploymentEnv,
   eventually,
@@ -47,6 +48,12 @@ test(
     await createUser(a, 'ada', PASSWORD)
     const tokens = await login(a, 'ada', PASSWORD)
     assert.equal((await validate(b, tokens.access_token)).status, 200)
+    const admin = await login(a, 'admin', ADMIN_PASSWORD)
+    const tenant = await a.call('POST', '/admin/tenants', {
+      token: admin.access_token,
+      json: { name: 'acme' },
+    })
+    assert.equal(tenant.status, 201, JSON.stringify(tenant.body))
 
     await redis.stop()
     await eventually(async () => (await a.call('GET', '/ready')).status === 503)
@@ -64,6 +71,10 @@ test(
     // changes: B revokes the session (RFC 7009) and A logs in again (rate limits count in memory
     // meanwhile, the default fallback).
     assertUnavailable(await b.call('GET', '/auth/me', { token: tokens.access_token }))
+    // A default-tenant admin too, at a named tenant as at the root (not "not valid").
+    for (const path of ['/admin/users', '/t/acme/admin/users']) {
+      assertUnavailable(await a.call('GET', path, { token: admin.access_token }))
+    }
     const revoked = await b.call('POST', '/oauth/revoke', { json: { token: tokens.refresh_token } })
     assert.equal(revoked.status, 200)
     const later = await login(a, 'ada', PASSWORD)

@@ -5,10 +5,12 @@ import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { request } from 'node:http'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { liveServer } from './server.js'
 
 const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url))
 
@@ -95,4 +97,37 @@ test('a configuration error exits 78 and names the variable', async (t) => {
   const stderr = server.stderr.join('')
   assert.match(stderr, /TESSERA_PORT must be an integer/)
   assert.match(stderr, /TESSERA_MASTER_KEY is required in production/)
+})
+
+test('a request that arrives while the app closes gets our 503, with our headers', async (t) => {
+  const { app, url } = await liveServer(t)
+  // A request whose headers are half sent keeps its connection busy through the close; the rest
+  // arrives once the app is closing.
+  const socket = connect(Number(new URL(url).port), '127.0.0.1')
+  let text = ''
+  socket.on('data', (chunk: Buffer) => (text += chunk.toString()))
+  const ended = new Promise((resolve) => socket.on('close', resolve))
+  await new Promise((resolve) => socket.on('connect', resolve))
+  socket.write('GET /health HTTP/1.1\r\nHost: x\r\n')
+  // By the time another request has its answer, the server has read those bytes.
+  assert.equal((await fetch(`${url}/health`)).status, 200)
+  const closing = app.close()
+  socket.end('Accept: application/json\r\n\r\n')
+  await Promise.all([ended, closing])
+  const [head = '', body = ''] = text.split('\r\n\r\n')
+  const headers = head.toLowerCase().split('\r\n')
+  assert.match(headers[0]!, /^http\/1.1 503 /)
+  for (const header of [
+    'cache-control: no-store',
+    'x-content-type-options: nosniff',
+    "content-security-policy: default-src 'none';frame-ancestors 'none'",
+    'connection: close',
+    'content-type: application/json; charset=utf-8',
+  ]) {
+    assert.ok(headers.includes(header), header)
+  }
+  const parsed = JSON.parse(body) as Record<string, unknown>
+  assert.deepEqual(Object.keys(parsed).sort(), ['error', 'request_id'])
+  assert.equal(parsed.error, 'temporarily_unavailable')
+  assert.ok(headers.includes(`x-request-id: ${String(parsed.request_id)}`))
 })

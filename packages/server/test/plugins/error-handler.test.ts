@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
+import { connect } from 'node:net'
 import { test } from 'node:test'
 import { errors } from '@tessera/tokens'
 import { ERROR_TABLE, lookup } from '../../src/plugins/error-table.js'
@@ -136,4 +137,74 @@ test("errors Fastify meets before routing get the app's body and headers", async
     400,
     'an overlong id',
   )
+})
+
+test('a malformed Bearer header is 400 invalid_request with a challenge saying so (RFC 6750 §3)', async (t) => {
+  const { call } = await liveServer(t)
+  const login = await call('POST', '/auth/login', {
+    json: { username: 'admin', password: ADMIN_PASSWORD },
+  })
+  const token = login.body.access_token as string
+  for (const [path, authorization] of [
+    ['/auth/validate', 'Bearer a b'],
+    ['/auth/me', 'Bearer'],
+    ['/admin/users', 'bearer a,b'],
+  ] as const) {
+    const res = await call('GET', path, { headers: { authorization } })
+    assert.equal(res.status, 400, `${path} ${authorization}`)
+    assert.equal(res.body.error, 'invalid_request')
+    assert.match(
+      String(res.headers.get('www-authenticate')),
+      /^Bearer realm="default", error="invalid_request", error_description="[^"]+"$/,
+      `${path} ${authorization}`,
+    )
+  }
+  // Bad input with good credentials is no matter of authentication: no challenge.
+  const body = await call('POST', '/admin/users', { token, json: { username: 1 } })
+  assert.equal(body.status, 400)
+  assert.equal(body.headers.get('www-authenticate'), null)
+})
+
+test('a request Node cannot parse gets our error body and Connection: close', async (t) => {
+  const { url } = await liveServer(t)
+  const { port } = new URL(url)
+  const raw = (request: string) =>
+    new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1')
+      let text = ''
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')))
+      socket.on('close', () => resolve(text))
+      socket.on('error', reject)
+      socket.end(request)
+    })
+  const parse = (text: string) => {
+    const [head = '', body = ''] = text.split('\r\n\r\n')
+    const [status = '', ...lines] = head.split('\r\n')
+    const headers = Object.fromEntries(
+      lines.map((line) => [
+        line.slice(0, line.indexOf(':')).toLowerCase(),
+        line.slice(line.indexOf(':') + 1).trim(),
+      ]),
+    )
+    return { status, headers, body: JSON.parse(body) as Record<string, unknown> }
+  }
+  const badByte = parse(await raw('GET /health HTTP/1.1\r\nHost: x\r\nX-Bad: a\x01b\r\n\r\n'))
+  const tooLarge = parse(
+    await raw(`GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`),
+  )
+  for (const [res, status] of [
+    [badByte, 400],
+    [tooLarge, 431],
+  ] as const) {
+    assert.match(res.status, new RegExp(`^HTTP/1.1 ${status} `))
+    assert.deepEqual(res.body, {
+      error: 'invalid_request',
+      error_description: res.body.error_description,
+      code: 'ERR_INVALID_INPUT',
+    })
+    assert.equal(typeof res.body.error_description, 'string')
+    assert.equal(res.headers['content-type'], 'application/json; charset=utf-8')
+    assert.equal(res.headers.connection, 'close')
+    assert.equal(res.headers['cache-control'], 'no-store')
+  }
 })

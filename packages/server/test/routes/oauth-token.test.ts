@@ -127,7 +127,10 @@ test("a confidential client's refresh token is refreshed by that client only (RF
     headers: json,
     payload: { refresh_token: refresh.refresh_token },
   })
-  assertError(viaAuth, 401, 'ERR_TOKEN_INVALID')
+  // /auth/refresh is no OAuth token endpoint: a refresh token it does not take is 401
+  // invalid_token there, whatever the reason, as the README says.
+  assertError(viaAuth, 401, 'ERR_TOKEN_INVALID', 'invalid_token')
+  assert.match(String(viaAuth.headers['www-authenticate']), /^Bearer realm="default"/)
   const mine = await as(a, refresh)
   assert.equal(mine.statusCode, 200)
   // A first-party token is not refreshed for a client that authenticates.

@@ -29,6 +29,7 @@ test('RFC 8414 metadata names the endpoints, for the default and a named tenant'
   assert.equal(root.introspection_endpoint, 'http://tessera.test/oauth/introspect')
   assert.equal(root.revocation_endpoint, 'http://tessera.test/oauth/revoke')
   assert.deepEqual(root.grant_types_supported, ['password', 'refresh_token', 'client_credentials'])
+  assert.equal(root.service_documentation, 'http://tessera.test/openapi.json')
   const admin = await login(app, 'admin', ADMIN_PASSWORD)
   await app.inject({
     method: 'POST',
@@ -41,6 +42,9 @@ test('RFC 8414 metadata names the endpoints, for the default and a named tenant'
   assert.deepEqual(inPath, rfc8414)
   assert.equal(inPath.issuer, 'http://tessera.test/t/acme')
   assert.equal(inPath.token_endpoint, 'http://tessera.test/t/acme/oauth/token')
+  // One OpenAPI document, at the root, describes every tenant's endpoints.
+  assert.equal(inPath.service_documentation, 'http://tessera.test/openapi.json')
+  assert.equal((await app.inject('/openapi.json')).statusCode, 200)
   const acmeKeys = (await app.inject('/t/acme/.well-known/jwks.json')).json().keys
   const rootKeys = (await app.inject('/.well-known/jwks.json')).json().keys
   assert.notEqual(acmeKeys[0].kid, rootKeys[0].kid, 'each tenant has its own keys')

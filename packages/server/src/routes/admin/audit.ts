@@ -61,13 +61,16 @@ export const adminAuditRoutes: FastifyPluginAsync<AdminAuditRoutesOptions> = asy
     },
   )
 
-  // Streams page by page; the lines are the library's stored events, the archival format.
+  // Streams page by page; the lines are the library's stored events, the archival format. The
+  // first line is read before anything is sent: the library checks the query then, and a bad one
+  // (or a store that cannot be read) is an ordinary JSON error, not an NDJSON stream that breaks.
   app.get<{ Querystring: AuditFilterQuery }>(
     '/admin/audit/export',
     { schema: auditSchemas.export },
     async (request, reply) => {
       const lines = audit.export(toQuery(request.tenant.id, request.query))
-      return reply.type('application/x-ndjson').send(Readable.from(lines))
+      const first = await lines.next()
+      return reply.type('application/x-ndjson').send(Readable.from(resume(first, lines)))
     },
   )
 
@@ -77,4 +80,14 @@ export const adminAuditRoutes: FastifyPluginAsync<AdminAuditRoutesOptions> = asy
       ? { ok: true, checked: result.checked }
       : { ok: false, broken_at_seq: result.brokenAtSeq, reason: result.reason }
   })
+}
+
+// The lines of an export whose first line has been read already.
+async function* resume(
+  first: IteratorResult<string, void>,
+  rest: AsyncGenerator<string, void, undefined>,
+): AsyncGenerator<string, void, undefined> {
+  if (first.done === true) return
+  yield first.value
+  yield* rest
 }

@@ -37,6 +37,17 @@ test('audit query filters by type and severity; export is NDJSON; the chain veri
   assert.ok(verified.checked > 3)
   assertError(await get('/admin/audit?type=not.a.type'), 400, 'ERR_INVALID_INPUT')
   assertError(await get('/admin/audit?from=yesterday'), 400, 'ERR_INVALID_INPUT')
+  // A bad export is refused before it starts: a JSON error, labelled as one. (A leap second is a
+  // date-time to the schema, and no time to Date.parse: the library refuses it.)
+  const badExport = await get('/admin/audit/export?from=2016-12-31T23:59:60Z')
+  assertError(badExport, 400, 'ERR_INVALID_INPUT')
+  assert.match(String(badExport.headers['content-type']), /^application\/json/)
+  const empty = await get(
+    `/admin/audit/export?from=${new Date(Date.now() + 3_600_000).toISOString()}`,
+  )
+  assert.equal(empty.statusCode, 200)
+  assert.match(String(empty.headers['content-type']), /application\/x-ndjson/)
+  assert.equal(empty.body, '')
 })
 
 test('audit query and export apply every filter: actor, user, session, jti, ip, from and to', async (t) => {

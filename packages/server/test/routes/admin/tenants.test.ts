@@ -122,8 +122,62 @@ test("a tenant's own rate limits apply to it alone, and bad ones are refused", a
     { rate_limits: { loginPerIp: { points: 5 } } },
     { rate_limits: { loginPerIp: { points: 5, duration: 60, extra: 1 } } },
     { rate_limits: { '': { points: 5, duration: 60 } } },
+    // A profile the server never consults (a misspelling) would be stored and never apply.
+    { rate_limits: { loginPerIP: { points: 5, duration: 60 } } },
+    { rate_limits: { signupPerIp: { points: 5, duration: 60 } } },
+    // Windows past a timer's reach (2^31 - 1 ms) would end at once: no limit at all.
+    { rate_limits: { loginPerIp: { points: 5, duration: 2_147_484 } } },
+    { rate_limits: { loginPerIp: { points: 5, duration: 60, block_duration: 2_147_484 } } },
     { max_login_attemps: 3 }, // a typo is an error, not silently dropped
   ]) {
     assertError(await call('PATCH', '/admin/tenants/strict', bad), 400, 'ERR_INVALID_INPUT')
+  }
+})
+
+test("a default-tenant admin's credentials at a named tenant are refused for what is wrong with them", async (t) => {
+  const { app, clock } = await testApp(t)
+  const admin = await login(app, 'admin', ADMIN_PASSWORD)
+  const created = await app.inject({
+    method: 'POST',
+    url: '/admin/tenants',
+    headers: bearer(admin.access_token),
+    payload: { name: 'acme' },
+  })
+  assert.equal(created.statusCode, 201, created.body)
+  const key = await app.inject({
+    method: 'POST',
+    url: '/admin/api-keys',
+    headers: bearer(admin.access_token),
+    payload: { name: 'ops', scopes: ['admin'] },
+  })
+  assert.equal(key.statusCode, 201, key.body)
+  const users = (token: string, prefix: string) =>
+    app.inject({ url: `${prefix}/admin/users`, headers: bearer(token) })
+  assert.equal((await users(key.json().key, '/t/acme')).statusCode, 200)
+  // The same answer at a named tenant as at the root: revoked, not "not valid".
+  const revoked = await login(app, 'admin', ADMIN_PASSWORD)
+  const logout = await app.inject({
+    method: 'POST',
+    url: '/auth/logout',
+    headers: bearer(revoked.access_token),
+  })
+  assert.equal(logout.statusCode, 200, logout.body)
+  await app.inject({
+    method: 'DELETE',
+    url: `/admin/api-keys/${key.json().api_key.id}`,
+    headers: bearer(admin.access_token),
+  })
+  for (const prefix of ['', '/t/acme']) {
+    assertError(
+      await users(revoked.access_token, prefix),
+      401,
+      'ERR_TOKEN_REVOKED',
+      'invalid_token',
+    )
+    assertError(await users(key.json().key, prefix), 401, 'ERR_TOKEN_REVOKED', 'invalid_token')
+  }
+  clock.advance(3_600_000)
+  for (const prefix of ['', '/t/acme']) {
+    assertError(await users(admin.access_token, prefix), 401, 'ERR_TOKEN_EXPIRED', 'invalid_token')
   }
 })
