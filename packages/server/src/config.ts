@@ -2,7 +2,12 @@
 // and reported together, each naming its variable; a value is never echoed (it may be a secret).
 import { availableParallelism } from 'node:os'
 import { SIGNATURE_ALGORITHMS } from '@tessera/jose'
-import { DEFAULT_TENANT_CONFIG, MasterKey, type RateLimitFallback } from '@tessera/tokens'
+import {
+  DEFAULT_TENANT_CONFIG,
+  MasterKey,
+  MAX_SETTING_SECONDS,
+  type RateLimitFallback,
+} from '@tessera/tokens'
 import {
   ConfigProblem,
   parseBoolean,
@@ -112,9 +117,6 @@ export interface RedisConfig {
   readonly resyncMs: number
 }
 
-// @tessera/tokens' bound on every lifetime it takes (tenant-config.ts): ten years, in seconds.
-const MAX_LIFETIME_SECONDS = 10 * 365 * 86_400
-
 /** How to make a master key (32 random bytes, base64url), for the messages that ask for one. */
 const MASTER_KEY_HINT =
   "make one with `node -p \"require('node:crypto').randomBytes(32).toString('base64url')\"`"
@@ -164,7 +166,8 @@ export function loadConfig(
       return fallback
     }
   }
-  const lifetime = { max: MAX_LIFETIME_SECONDS * 1000 }
+  // The library's bound on every lifetime it takes.
+  const lifetime = { max: MAX_SETTING_SECONDS * 1000 }
   const seconds = (text: string) => parseWholeDuration(text, 1000, 'seconds', lifetime)
   const timer = (text: string) => parseDuration(text, { max: MAX_TIMER_MS })
   const production = env.NODE_ENV === 'production'

@@ -28,7 +28,7 @@ export { RateLimits, auditRateLimits, DEFAULT_RATE_LIMITS } from './rate-limits.
 export { ApiKeys, apiKeyId, apiKeySessionId } from './api-keys.js'
 export { checkAuditEvent } from './audit/validate.js'
 export { verifyChain } from './audit/verify.js'
-export { resolveTenantConfig, DEFAULT_TENANT_CONFIG } from './tenant-config.js'
+export { resolveTenantConfig, DEFAULT_TENANT_CONFIG, MAX_SETTING_SECONDS } from './tenant-config.js'
 export { AUDIT_EVENT_TYPES, AUDIT_SEVERITIES } from './audit/events.js'
 export type { TokenPair, TokenServiceOptions, LoginInput, Authenticator } from './token-service.js'
 export type { OnAuthenticated } from './account-login.js'

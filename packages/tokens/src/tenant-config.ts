@@ -7,9 +7,12 @@ import type { TenantConfig, TenantRateLimit } from './stores/records.js'
 const MAX_TENANT_RATE_LIMITS = 32
 const MAX_PROFILE_NAME = 64
 
-// The longest duration any setting may name: ten years, in seconds. Enough for any real policy,
-// and small enough that a time computed from it stays a valid date.
-const MAX_SECONDS = 10 * 365 * 24 * 3600
+/**
+ * The longest duration any tenant setting may name: ten years, in seconds. Enough for any real
+ * policy, and small enough that a time computed from it stays a valid date.
+ */
+export const MAX_SETTING_SECONDS = 10 * 365 * 24 * 3600
+const MAX_SECONDS = MAX_SETTING_SECONDS
 
 /** The settings a tenant starts with. */
 export const DEFAULT_TENANT_CONFIG: Readonly<TenantConfig> = Object.freeze({
